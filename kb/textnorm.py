@@ -9,7 +9,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_SPACES = re.compile(r"(?<=\S)[ \t\u3000\xa0]+")
+_ODD_SPACES = str.maketrans({"\u3000": " ", "\xa0": " ", "\t": "    "})
 
 
 @lru_cache(maxsize=1)
@@ -28,7 +29,7 @@ def fullwidth_to_halfwidth(text: str) -> str:
     out = []
     for ch in text:
         code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E and not ch in "，。！？；：（）":
+        if 0xFF01 <= code <= 0xFF5E and ch not in "，。！？；：（）":
             out.append(chr(code - 0xFEE0))
         else:
             out.append(ch)
@@ -39,4 +40,4 @@ def normalize(text: str) -> str:
     """Normalise corpus or query text; line structure is preserved (line numbers stay valid)."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = fullwidth_to_halfwidth(to_simplified(text))
-    return "\n".join(_SPACES.sub(" ", line).rstrip() for line in text.split("\n"))
+    return "\n".join(_SPACES.sub(" ", line.translate(_ODD_SPACES)).rstrip() for line in text.split("\n"))

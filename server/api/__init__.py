@@ -1,0 +1,11 @@
+"""HTTP routers, one module per assistant; app.py mounts each behind the API-key dependency."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from server.api import kb
+
+    return [kb.router]

@@ -1,0 +1,1 @@
+"""Gradio staff workbench: one tab module per assistant, assembled in workbench.py."""
