@@ -1,0 +1,93 @@
+"""The shared, lazily built objects one process (server, CLI run or eval run) needs.
+
+Built once by the composition root from Settings; routers and UI tabs reach it as
+``request.app.state.services``. Nothing heavy happens until a property is first used, so the server
+starts fast and torch is never imported unless a sentence-transformers provider is configured.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from agents.common.settings import Settings
+
+
+class Services:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.RLock()
+        self.extras: dict[str, Any] = {}  # per-assistant compiled graphs, cached by their modules
+
+    def cached(self, name: str, build):
+        """Build an extra shared object once (thread-safe), e.g. a compiled LangGraph graph."""
+        with self._lock:
+            if name not in self.extras:
+                self.extras[name] = build()
+            return self.extras[name]
+
+    @property
+    def checkpointer_path(self) -> Path:
+        return self.settings.checkpoint_db
+
+    @cached_property
+    def corpus(self):
+        from kb.corpus import load_corpus
+
+        with self._lock:
+            return load_corpus(self.settings.corpus_dir)
+
+    @cached_property
+    def embedder(self):
+        from kb.embeddings import build_embedder
+
+        s = self.settings
+        with self._lock:
+            return build_embedder(
+                provider=s.embedding_provider,
+                model=s.embedding_model,
+                base_url=s.embedding_base_url,
+                api_key=s.embedding_api_key.get_secret_value(),
+                threads=s.embedding_threads,
+                batch_size=s.embedding_batch_size,
+                cache_dir=s.data_dir / "embed_cache",
+            )
+
+    @cached_property
+    def kb(self):
+        from kb.service import KnowledgeBase
+
+        s = self.settings
+        with self._lock:
+            return KnowledgeBase(
+                corpus_dir=s.corpus_dir,
+                index_dir=s.index_dir,
+                embedder=self.embedder,
+                chroma_mode=s.chroma_mode,
+                chroma_host=s.chroma_host,
+                chroma_port=s.chroma_port,
+                collection=s.collection,
+            )
+
+    @cached_property
+    def graph(self):
+        """The industry-chain graph: loaded from data_dir, built from the corpus when missing."""
+        from kb.graph import build_graph, load_graph, save_graph
+
+        path = self.settings.graph_path
+        with self._lock:
+            if path.exists():
+                return load_graph(path)
+            graph = build_graph(self.corpus)
+            save_graph(graph, path)
+            return graph
+
+    @cached_property
+    def llm(self):
+        """The chat model when an OpenAI-compatible endpoint is configured, else None."""
+        from agents.common.llm import build_chat_model
+
+        with self._lock:
+            return build_chat_model(self.settings)
