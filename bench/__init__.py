@@ -1,0 +1,1 @@
+"""Benchmark scripts: run as ``python -m bench.<name>``; each prints its figures (see its docstring)."""
