@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-_NUM = re.compile(r"\d+(?:\.\d+)?%?")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+# One definition of "supported" for the bot's grounding check and this metric.
+from agents.common.grounding import sentence_supported
+
+__all__ = ["answer_correct", "citation_support", "handoff_correct", "key_facts_recall", "sentence_supported"]
 
 
 def answer_correct(predicted_faq: str | None, expected_faq: str | None, handed_off: bool, expect_handoff: bool) -> float:
@@ -21,22 +22,6 @@ def key_facts_recall(answer: str, facts: Sequence[str]) -> float:
     if not facts:
         return 1.0
     return sum(f in answer for f in facts) / len(facts)
-
-
-def _bigrams(text: str) -> set[str]:
-    chars = [c for c in text if _CJK.match(c) or c.isalnum()]
-    return {a + b for a, b in zip(chars, chars[1:])}
-
-
-def sentence_supported(sentence: str, passage: str, min_overlap: float = 0.5) -> bool:
-    """A sentence is supported when every number in it occurs in the passage and enough of its
-    character bigrams do (Chinese has no spaces, so bigrams stand in for words)."""
-    if any(n not in passage for n in _NUM.findall(sentence)):
-        return False
-    grams = _bigrams(sentence)
-    if not grams:
-        return True
-    return len(grams & _bigrams(passage)) / len(grams) >= min_overlap
 
 
 def citation_support(sentences: Sequence[tuple[str, Sequence[str]]], min_overlap: float = 0.5) -> float:
