@@ -1,0 +1,170 @@
+"""Nodes of the chain-map graph: validate → extract → link → position → profile → screen → strategies
+→ prose → report. Each reads the state and the run-time context and returns only its own keys.
+
+Two nodes may use a chat model — ``extract`` (reading free text) and ``prose`` (writing two
+paragraphs). Both go through agents.common.structured.invoke_structured, which returns the
+deterministic result (same type) when no model is configured or the model fails, and says which.
+Facts, rankings and flags never come from the model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from langgraph.runtime import Runtime
+
+from agents.chain_map import positioning, profiling, strategy
+from agents.chain_map.context import ChainMapContext
+from agents.chain_map.schemas import ChainMapResult, EnterpriseInput, Extracted, Placement, Screening, StrategyProse
+from agents.chain_map.state import ChainMapState
+from agents.chain_map.validation import validate_request
+from agents.common.structured import invoke_structured
+from prompts.loader import read, render
+from tools.txn_chain import ChainPlausibility
+from tools.txn_screening import screen_transactions
+
+_BOILERPLATE = re.compile(r"(一般项目|许可项目|依法须经批准的项目[^；;。]*|除依法须经批准的项目外[^；;。]*|"
+                          r"凭营业执照依法自主开展经营活动|具体经营项目以[^；;。]*为准)[:：]?")
+_SPLIT = re.compile(r"[；;，,、。\n]+")
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+_CORPORATE = ("有限公司", "有限责任公司", "股份", "集团", "合作社")
+
+
+def validate(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
+    request, txns, errors = validate_request(state["raw"], runtime.context.places)
+    return {"request": request, "transactions": txns, "errors": errors}
+
+
+def extract_deterministic(ent: EnterpriseInput) -> Extracted:
+    """Scope phrases without the registration boilerplate; the products as entered."""
+    text = _BOILERPLATE.sub("；", ent.business_scope)
+    acts = [p.strip("（）() ") for p in _SPLIT.split(text)]
+    return Extracted(products=list(ent.main_products), activities=[a for a in dict.fromkeys(acts) if len(a) >= 2][:12])
+
+
+def extract(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
+    ent: EnterpriseInput = state["request"].enterprise
+    ctx = runtime.context
+    messages = [("system", read("chain_map/extract_system.md")),
+                ("human", render("chain_map/extract_user.md.j2", enterprise_name=ent.name, scope=ent.business_scope,
+                                 products=ent.main_products, location=ent.location))]
+    got = invoke_structured(ctx.chat_model, messages, Extracted, timeout_s=ctx.llm_timeout_s,
+                            fallback=lambda: extract_deterministic(ent))
+    return {"extracted": got.value, "llm": {"extract": got.source},
+            "warnings": [f"实体抽取模型调用失败（{got.reason}），已改用确定性抽取"] if got.source == "fallback" else []}
+
+
+def link(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
+    ent: EnterpriseInput = state["request"].enterprise
+    ctx = runtime.context
+    placement = positioning.link_enterprise(ctx.linker, ent.name, ent.business_scope, ent.main_products, ent.location,
+                                            state["extracted"], ctx.industries, ctx.gbt_names, ctx.semantic_linker)
+    return {"placement": placement}
+
+
+def position(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
+    ctx = runtime.context
+    doc = ctx.industries[state["placement"].segment_id]  # type: ignore[index]
+    return {"position": positioning.chain_position(ctx.graph, doc, state["request"].enterprise.location)}
+
+
+def _judge(placement: Placement, ctx: ChainMapContext) -> ChainPlausibility | None:
+    if placement.segment_id is None:
+        return None
+    return ChainPlausibility(placement.segment_id, ctx.counterparty_resolver, ctx.distance, universal=ctx.universal)
+
+
+def profile(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
+    ctx = runtime.context
+    ent: EnterpriseInput = state["request"].enterprise
+    seg = state["placement"].segment_id
+    industry = ctx.industries.get(seg) if seg else None
+    judge = _judge(state["placement"], ctx)
+    access = ctx.industry_access(seg) if (ctx.industry_access and seg) else None
+    prof = profiling.build_profile(ent, state.get("transactions", []), industry,
+                                   (lambda t: judge.judge(t).plausible) if judge else None, access)
+    return {"profile": prof}
+
+
+def account_type(ent: EnterpriseInput) -> str:
+    """Corporate accounts report transfers from 200万元, personal ones from 50万元 (PBOC 2016 No.3)."""
+    if ent.account_type:
+        return ent.account_type
+    return "corporate" if any(k in ent.name for k in _CORPORATE) else "personal"
+
+
+def screen(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
+    txns = state.get("transactions", [])
+    if not txns:
+        return {"screening": None}
+    ctx = runtime.context
+    ent: EnterpriseInput = state["request"].enterprise
+    corporate = account_type(ent) == "corporate"
+    params = ctx.params.model_copy(update={"transfer_report_threshold": 2_000_000.0 if corporate else 500_000.0})
+    seg = state["placement"].segment_id
+    names = {k: d.name for k, d in ctx.industries.items()}
+    res = screen_transactions(txns, params, _judge(state["placement"], ctx),
+                              ctx.industries[seg].seasonality if seg else None, names)
+    return {"screening": Screening(flags=res.flags, counts=res.counts, rules_skipped=res.rules_skipped,
+                                   thresholds=params.model_dump())}
+
+
+def strategies(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
+    ctx = runtime.context
+    seg = state["placement"].segment_id
+    industry = ctx.industries.get(seg) if seg else None
+    marketing = strategy.marketing_strategy(ctx.products, state["profile"].facts, industry)
+    risk = strategy.risk_strategy(industry, ctx.body(seg) if seg else "", state["profile"], state.get("screening"),
+                                  marketing)
+    return {"marketing": marketing, "risk": risk}
+
+
+def prose_deterministic(facts: dict) -> StrategyProse:
+    pitch = render("chain_map/pitch.md.j2", fits=facts["fitting_products"], needs=facts["needs_info_products"],
+                   industry=facts["industry"]).strip()
+    risk = render("chain_map/risk_summary.md.j2", **facts).strip()
+    return StrategyProse(marketing_pitch=pitch[:1500] or "暂无营销建议。", risk_summary=risk[:1500] or "暂无风险提示。")
+
+
+def ungrounded_numbers(prose: StrategyProse, facts_text: str) -> list[str]:
+    """Numbers in the prose that do not occur in the facts given to the writer."""
+    text = prose.marketing_pitch + prose.risk_summary
+    return [n for n in _NUM.findall(text) if n not in facts_text]
+
+
+def prose(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
+    ctx = runtime.context
+    seg = state["placement"].segment_id
+    industry = ctx.industries.get(seg) if seg else None
+    facts = strategy.prose_facts(state["request"].enterprise.name, industry, state["marketing"], state["risk"],
+                                 state["profile"])
+    facts_text = json.dumps(facts, ensure_ascii=False)
+    messages = [("system", read("chain_map/strategy_system.md")),
+                ("human", render("chain_map/strategy_user.md.j2", facts_json=facts_text))]
+    got = invoke_structured(ctx.chat_model, messages, StrategyProse, timeout_s=ctx.llm_timeout_s,
+                            fallback=lambda: prose_deterministic(facts))
+    value, source, warnings = got.value, got.source, []
+    if source == "llm" and (bad := ungrounded_numbers(value, facts_text)):
+        value, source = prose_deterministic(facts), "fallback"
+        warnings.append(f"模型文字含事实中没有的数字（{'、'.join(bad[:5])}），已改用模板文字")
+    elif source == "fallback":
+        warnings.append(f"策略文字模型调用失败（{got.reason}），已改用模板文字")
+    return {"marketing": state["marketing"].model_copy(update={"pitch": value.marketing_pitch}),
+            "risk": state["risk"].model_copy(update={"summary": value.risk_summary}),
+            "llm": {"prose": source}, "warnings": warnings}
+
+
+def report(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
+    result = ChainMapResult(
+        enterprise=state["request"].enterprise, placement=state["placement"], position=state.get("position"),
+        profile=state["profile"], marketing=state["marketing"], risk=state["risk"], screening=state.get("screening"),
+        llm=dict(state.get("llm", {})), warnings=list(state.get("warnings", [])))
+    markdown = tidy_markdown(render("chain_map/report.md.j2", r=result))
+    return {"result": result.model_copy(update={"report_markdown": markdown})}
+
+
+def tidy_markdown(md: str) -> str:
+    """A blank line before every heading and bold block title; never more than one blank line."""
+    md = re.sub(r"\n(#{1,4} |\*\*[^*\n]+\*\*\n)", r"\n\n\1", md.strip() + "\n")
+    return re.sub(r"\n{3,}", "\n\n", md)

@@ -1,0 +1,110 @@
+"""``puhui map`` (place an enterprise on its chain, profile, screen, strategies) and ``puhui brief``.
+
+Bad input prints one line per bad field (``enterprise.business_scope: 经营范围不能为空``) and exits 2;
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+
+from agents.common.settings import Settings
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]错误[/red] {message}")
+    raise typer.Exit(2)
+
+
+def _context(get_settings: Callable[[], Settings]):
+    from agents.chain_map.context import context_for
+    from agents.common.context import Services
+
+    services = Services(get_settings())
+    if not services.corpus.industries:
+        _fail(f"知识库 {services.settings.corpus_dir} 中没有行业文档（PUHUI_CORPUS_DIR）")
+    return context_for(services)
+
+
+def load_request(enterprise_file: Path, txns_file: Path | None) -> dict:
+    """The enterprise JSON (flat, or {"enterprise": ..., "transactions": ...}) plus a statement file."""
+    from tools.txn_io import rows_from_text
+
+    try:
+        raw = json.loads(enterprise_file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        _fail(f"无法读取 {enterprise_file}：{exc.strerror or exc}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        _fail(f"{enterprise_file} 不是有效的 UTF-8 JSON：{exc}")
+    if not isinstance(raw, dict):
+        _fail(f"{enterprise_file} 应为 JSON 对象（企业信息）")
+    request = raw if "enterprise" in raw else {"enterprise": {k: v for k, v in raw.items() if k != "transactions"},
+                                               "transactions": raw.get("transactions")}
+    if txns_file is not None:
+        try:
+            data = txns_file.read_bytes()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("gb18030")
+            request["transactions"] = rows_from_text(text, "json" if txns_file.suffix.lower() == ".json" else "csv")
+        except OSError as exc:
+            _fail(f"无法读取 {txns_file}：{exc.strerror or exc}")
+        except (ValueError, UnicodeDecodeError) as exc:
+            _fail(f"{txns_file} 无法解析：{exc}")
+    return request
+
+
+def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
+    @app.command("map")
+    def map_cmd(
+        enterprise: Path = typer.Argument(..., help="企业信息 JSON（name, business_scope, main_products, location…）"),
+        txns: Path = typer.Option(None, "--txns", help="交易流水 CSV 或 JSON（可选）"),
+        as_json: bool = typer.Option(False, "--json", help="输出结构化 JSON 而不是报告"),
+        out: Path = typer.Option(None, "--out", help="把报告（或 JSON）写入文件"),
+    ) -> None:
+        """产业链地图：行业定位、上下游、客户画像、营销与风险策略、可疑交易筛查。"""
+        from agents.chain_map.graph import run_chain_map
+        from agents.chain_map.schemas import ChainMapErrors
+
+        request = load_request(enterprise, txns)
+        result = run_chain_map(request, _context(get_settings))
+        if isinstance(result, ChainMapErrors):
+            for e in result.errors:
+                err.print(f"[red]输入错误[/red] {e.loc}: {e.msg}")
+            raise typer.Exit(2)
+        text = result.model_dump_json(indent=2) if as_json else result.report_markdown
+        if out:
+            out.write_text(text, encoding="utf-8")
+            err.print(f"已写入 {out}")
+        elif as_json:
+            print(text)
+        else:
+            console.print(Markdown(text))
+
+    @app.command("brief")
+    def brief_cmd(
+        segment_id: str = typer.Argument(..., help="细分行业 id，如 danyang_eyewear"),
+        out: Path = typer.Option(None, "--out", help="把简报写入 Markdown 文件"),
+    ) -> None:
+        """行业研究简报（固定模板，内容来自知识库和产业链图谱）。"""
+        from agents.chain_map.brief import UnknownSegment, build_brief
+
+        try:
+            brief = build_brief(_context(get_settings), segment_id)
+        except UnknownSegment as exc:
+            _fail(f"未知的细分行业 {exc.segment_id!r}；最接近的：{'、'.join(exc.nearest) or '无'}")
+        if out:
+            out.write_text(brief.markdown, encoding="utf-8")
+            err.print(f"已写入 {out}")
+        else:
+            console.print(Markdown(brief.markdown))

@@ -1,0 +1,45 @@
+"""Chain-map suite: an enterprise description → expected segment and chain stage.
+
+A case: input = the enterprise (name, business_scope, main_products?, location?, years_operating?);
+expected {segment, stage}, where segment null means "not in the corpus": the assistant must answer
+unknown (never force a segment). Scores segment top-1 and stage accuracy.
+"""
+
+from __future__ import annotations
+
+from eval.schema import EvalCase
+from eval.suite import Outcome, Suite
+
+
+class ChainMapSuite(Suite):
+    name = "chain_map"
+    dataset = "chain_map.jsonl"
+    description = "产业链地图: enterprise → segment (top-1) and chain stage; unknown industries stay unknown"
+
+    def setup(self, ctx):
+        from agents.chain_map.context import context_for
+
+        return context_for(ctx.services)
+
+    def run_case(self, case: EvalCase, sut) -> Outcome:
+        from agents.chain_map.graph import run_chain_map
+        from agents.chain_map.schemas import ChainMapErrors
+
+        res = run_chain_map(case.input, sut)
+        if isinstance(res, ChainMapErrors):
+            return Outcome(passed=False, scores={"segment_top1": 0.0, "stage_acc": 0.0},
+                           output={"errors": [e.model_dump() for e in res.errors]}, trace=["validate"])
+        seg = res.placement.segment_id
+        stage = res.position.stage if res.position else None
+        seg_ok = seg == case.expected["segment"]
+        stage_ok = stage == case.expected["stage"]
+        sources = set(res.llm.values())
+        llm = "llm" if "llm" in sources else ("fallback" if "fallback" in sources else "none")
+        return Outcome(passed=seg_ok, scores={"segment_top1": float(seg_ok), "stage_acc": float(stage_ok)},
+                       output={"segment": seg, "stage": stage, "confidence": res.placement.confidence,
+                               "candidates": [c.segment_id for c in res.placement.candidates[:3]]},
+                       trace=["validate", "extract", "link", "position", "profile", "screen", "strategies", "prose",
+                              "report"], llm=llm)
+
+
+SUITES = [ChainMapSuite]
