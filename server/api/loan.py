@@ -1,0 +1,93 @@
+"""Loan-review API.
+
+- ``POST /v1/loan/review`` — review an application: a decision (approve/decline) with reasons, or
+  ``status: pending_review`` when referred to a person (the review is paused and persisted).
+- ``POST /v1/loan/review/{thread_id}/resume`` — a reviewer's approve/decline with comment.
+- ``GET /v1/loan/reviews/pending`` — the reviewers' queue.
+- ``GET /v1/loan/review/{thread_id}`` — a review's current state, memo included.
+
+Bad fields are 422 with one entry per field (the app's handler for shape errors; this router for
+knowledge-base checks such as an unknown product), in the same ``{error, fields}`` shape. Resuming an
+unknown review is 404; resuming one that is not waiting for a reviewer is 409 (LangGraph itself would
+silently start a new run, so the service checks first). Personal data never appears in responses
+except as masked in the memo.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from agents.loan_review.schemas import PendingReview, ReviewerAction, ReviewResult
+from tools.credit.application import Application
+
+router = APIRouter(prefix="/v1/loan", tags=["loan review"])
+THREAD_ID = Path(pattern=r"^[A-Za-z0-9_-]{1,80}$", description="审查流水号（POST /v1/loan/review 返回的 thread_id）")
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+    type: str | None = None
+
+
+class ErrorBody(BaseModel):
+    error: str
+    fields: list[FieldProblem] = Field(default_factory=list)
+
+
+def _service(request: Request):
+    from agents.loan_review.service import LoanReviewService
+
+    return LoanReviewService.for_services(request.app.state.services)
+
+
+def _error(status: int, message: str, fields: list[FieldProblem] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content=ErrorBody(error=message, fields=fields or []).model_dump())
+
+
+@router.post("/review", response_model=ReviewResult,
+             responses={422: {"model": ErrorBody, "description": "invalid fields (each named)"}})
+def review(body: Application, request: Request) -> Any:
+    """Review a loan application end to end (rules, scorecard, limit and price, decision, memo, audit)."""
+    from agents.loan_review.service import InvalidApplication
+
+    try:
+        return _service(request).review(body)
+    except InvalidApplication as exc:
+        return _error(422, "invalid request", [FieldProblem(field=e.field, message=e.msg, type=e.type) for e in exc.errors])
+
+
+@router.post("/review/{thread_id}/resume", response_model=ReviewResult,
+             responses={404: {"model": ErrorBody, "description": "no such review"},
+                        409: {"model": ErrorBody, "description": "the review is not waiting for a reviewer"},
+                        422: {"model": ErrorBody, "description": "invalid fields"}})
+def resume(body: ReviewerAction, request: Request, thread_id: str = THREAD_ID) -> Any:
+    """Resume a referred review with the reviewer's decision (approve/decline) and comment."""
+    from agents.loan_review.service import ReviewConflict, ReviewNotFound
+
+    try:
+        return _service(request).resume(thread_id, body)
+    except ReviewNotFound:
+        return _error(404, f"no loan review {thread_id}")
+    except ReviewConflict as exc:
+        return _error(409, str(exc))
+
+
+@router.get("/reviews/pending", response_model=list[PendingReview])
+def pending(request: Request) -> Any:
+    """Referred reviews waiting for a reviewer, oldest first."""
+    return _service(request).pending()
+
+
+@router.get("/review/{thread_id}", response_model=ReviewResult,
+            responses={404: {"model": ErrorBody, "description": "no such review"}})
+def get_review(request: Request, thread_id: str = THREAD_ID) -> Any:
+    """A review's decision, reasons, score, limit, price and memo (pending or completed)."""
+    result = _service(request).get(thread_id)
+    if result is None:
+        return _error(404, f"no loan review {thread_id}")
+    return result

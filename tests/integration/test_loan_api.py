@@ -1,0 +1,146 @@
+"""Loan-review API on a real uvicorn server on 127.0.0.1: review, refer, restart, resume, 404/409/422.
+
+The server is a minimal FastAPI app (``make_app``, started with ``--factory``) that includes only the
+loan router and a Services-like object, as app.py provides them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make_app():
+    """uvicorn factory (runs in the server process): settings from LOAN_IT_DATA_DIR."""
+    from fastapi import FastAPI, Request
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
+
+    from agents.common.settings import Settings
+    from kb.corpus import load_corpus
+    from server.api.loan import router
+
+    settings = Settings(data_dir=Path(os.environ["LOAN_IT_DATA_DIR"]), corpus_dir=ROOT / "kb" / "corpus")
+    app = FastAPI()
+    app.state.services = SimpleNamespace(settings=settings, corpus=load_corpus(settings.corpus_dir),
+                                         checkpointer_path=settings.checkpoint_db)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError):  # same shape as app.py's handler
+        fields = [{"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"], "type": e["type"]}
+                  for e in exc.errors()]
+        return JSONResponse(status_code=422, content={"error": "invalid request", "fields": fields})
+
+    app.include_router(router)
+    return app
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(data_dir: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ, "LOAN_IT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "tests.integration.test_loan_api:make_app", "--factory",
+                             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"uvicorn exited with {proc.returncode}: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("uvicorn did not become ready in 90 s")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="module")
+def cases() -> dict[str, dict]:
+    lines = (ROOT / "eval" / "datasets" / "loan_review.jsonl").read_text(encoding="utf-8").splitlines()
+    return {c["id"]: c["input"] for c in map(json.loads, lines)}
+
+
+def test_review_refer_restart_resume(tmp_path, cases):
+    data = tmp_path / "var"
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/v1/loan"
+    proc = _start(data, port)
+    try:
+        r = httpx.post(f"{base}/review", json=cases["refer_rf02_overdue_3"], timeout=60)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["status"] == "pending_review" and "RF02_OVERDUE_COUNT" in body["rule_ids"]
+        thread = body["thread_id"]
+        pending = httpx.get(f"{base}/reviews/pending", timeout=30).json()
+        assert [p["thread_id"] for p in pending] == [thread]
+
+        bad = json.loads(json.dumps(cases["approve_pharmacy"]))
+        good_id = bad["owner"]["id_number"]
+        bad["owner"]["id_number"] = good_id[:17] + ("1" if good_id[17] == "0" else "0")  # wrong check digit
+        r = httpx.post(f"{base}/review", json=bad, timeout=30)
+        assert r.status_code == 422 and "owner.id_number" in [f["field"] for f in r.json()["fields"]]
+        assert bad["owner"]["id_number"] not in r.text
+        bad = json.loads(json.dumps(cases["approve_pharmacy"]))
+        bad["loan"]["product"] = "prod_space_loan"
+        r = httpx.post(f"{base}/review", json=bad, timeout=30)
+        assert r.status_code == 422 and r.json()["fields"][0]["field"] == "loan.product"
+    finally:
+        _stop(proc)
+
+    proc = _start(data, port)  # the restart: the paused review must still be there
+    try:
+        r = httpx.get(f"{base}/review/{thread}", timeout=30)
+        assert r.status_code == 200 and r.json()["status"] == "pending_review"
+        r = httpx.post(f"{base}/review/{thread}/resume", json={"decision": "maybe", "comment": "x", "reviewer": "a"},
+                       timeout=30)
+        assert r.status_code == 422
+        r = httpx.post(f"{base}/review/{thread}/resume",
+                       json={"decision": "approve", "comment": "逾期系疫情期间，已结清，同意", "reviewer": "李审查"},
+                       timeout=60)
+        assert r.status_code == 200, r.text
+        done = r.json()
+        assert done["status"] == "completed" and done["decision"] == "approve" and done["review"]["reviewer"] == "李审查"
+        r = httpx.post(f"{base}/review/{thread}/resume", json={"decision": "decline", "comment": "重复", "reviewer": "李"},
+                       timeout=30)
+        assert r.status_code == 409
+        r = httpx.post(f"{base}/review/loan-nosuchthread/resume",
+                       json={"decision": "approve", "comment": "同意放款", "reviewer": "李"}, timeout=30)
+        assert r.status_code == 404
+        assert httpx.get(f"{base}/review/loan-nosuchthread", timeout=30).status_code == 404
+        assert httpx.get(f"{base}/reviews/pending", timeout=30).json() == []
+        r = httpx.post(f"{base}/review", json=cases["approve_supermarket"], timeout=60)
+        assert r.status_code == 200 and r.json()["decision"] == "approve"
+    finally:
+        _stop(proc)
+
+    from tools.credit.audit import AuditLog
+
+    log = AuditLog(data / "audit.sqlite")
+    assert [x["event"] for x in log.records()] == ["referred", "reviewed", "decided"] and log.verify().ok
