@@ -74,13 +74,14 @@ class Services:
     @cached_property
     def graph(self):
         """The industry-chain graph: loaded from data_dir, built from the corpus when missing."""
+        from kb.gbt import load_gbt_codes
         from kb.graph import build_graph, load_graph, save_graph
 
         path = self.settings.graph_path
         with self._lock:
             if path.exists():
                 return load_graph(path)
-            graph = build_graph(self.corpus)
+            graph = build_graph(self.corpus, load_gbt_codes(self.settings.shared_data_dir / "gbt4754_2017"))
             save_graph(graph, path)
             return graph
 

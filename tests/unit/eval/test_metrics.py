@@ -60,8 +60,9 @@ def test_credit_metrics_match_sklearn_and_edge_cases():
     assert credit.auc([1, 1], [0.2, 0.3]) == 0.5
     assert credit.ks([0, 1], [0.1, 0.9]) == 1.0
     assert credit.brier([1, 0], [1.0, 0.0]) == 0.0 and credit.brier([1, 0], [0.0, 1.0]) == 1.0
-    table = credit.reliability_table([0, 1, 1], [0.05, 0.95, 1.0])
-    assert [r["count"] for r in table] == [1.0, 2.0]
+    table = credit.reliability_table([0, 1, 1, 1], [0.05, 0.1, 0.95, 1.0], bins=2)
+    assert [(r["n"], r["observed"]) for r in table] == [(2, 0.5), (2, 1.0)]
+    assert credit.reliability_table([], []) == []
     assert credit.decision_accuracy(["approve"], ["decline"]) == 0.0
 
 
