@@ -70,5 +70,6 @@ def create_app(settings: Settings | None = None, *, with_ui: bool = True) -> Fas
         from server.ui.workbench import build_ui, make_auth
 
         app = gr.mount_gradio_app(app, build_ui(services), path="/ui", auth=make_auth(settings, app.state.api_keys),
-                                  auth_message="禾信银行 普惠助手工作台：请使用员工账号登录", show_error=False)
+                                  auth_message="禾信银行 普惠助手工作台：请使用员工账号登录", show_error=False,
+                                  run_history=False, footer_links=[])  # no customer data kept in browser storage
     return app

@@ -1,12 +1,29 @@
-"""知识库 tab: hit-test a query against the knowledge base and see ranked passages with sources."""
+"""知识库 tab: hit-test a query, upload/replace a corpus document and re-index, browse the industries.
+
+Three sub-tabs, each one staff task: 检索测试 (ranked passages with sources), 文档上传与索引 (a file is
+validated by server/ui/corpus_upload.py before anything is written; re-indexing is incremental and
+reports progress), 行业浏览 (server/ui/kb_browser.py: facts, body, chain picture). Every handler turns
+a failure into a readable status line; details go to the server log.
+"""
 
 from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
 
 import gradio as gr
 
 from server.services import Services
+from server.ui import kb_browser
+from server.ui.corpus_upload import check_upload, write_atomically
+
+log = logging.getLogger("puhui.ui")
 
 DOC_TYPES = {"全部": None, "行业": "industry", "产品": "product", "FAQ": "faq", "制度": "policy"}
+DOC_TYPE_NAMES = {v: k for k, v in DOC_TYPES.items() if v}
+STAGES = {"Scanning corpus": "扫描文档", "Embedding chunks": "计算向量", "Building BM25": "建立关键词索引"}
+_INDEX_LOCK = threading.Lock()  # one re-index at a time per process; a second click gets a message
 
 
 def hit_test(services: Services, query: str, k: int, doc_type_label: str):
@@ -19,26 +36,180 @@ def hit_test(services: Services, query: str, k: int, doc_type_label: str):
     try:
         passages = services.kb.search(query, k=int(k), doc_type=DOC_TYPES.get(doc_type_label))
     except Exception as exc:  # shown to staff as a message; details are in the server log
+        log.exception("kb hit-test failed")
         return [], f"检索失败：{type(exc).__name__}。请确认知识库已建立（puhui ingest）。"
     rows = [
-        [i + 1, round(p.score, 4), p.doc_type, p.title, p.section or "", p.source, p.text[:160]]
+        [i + 1, round(p.score, 4), DOC_TYPE_NAMES.get(p.doc_type, p.doc_type), p.title, p.section or "", p.source,
+         p.text[:200]]
         for i, p in enumerate(passages)
     ]
     return rows, f"命中 {len(rows)} 条。"
 
 
-def build_tab(services: Services) -> None:
+def _forget_corpus(services: Services) -> None:
+    """Drop the cached corpus so the browser and the next check read the files as they are now."""
+    services.__dict__.pop("corpus", None)  # Services.corpus is a functools.cached_property
+
+
+def upload_document(services: Services, file_path: str | None) -> tuple[str, bool]:
+    """Validate and (only if valid) write one uploaded file. Returns (markdown status, written?)."""
+    if not file_path:
+        return "请先选择要上传的文件（行业/产品/制度 .md，或 FAQ .yaml）。", False
+    path = Path(file_path)
+    try:
+        data = path.read_bytes()
+        check = check_upload(path.name, data, services.corpus)
+    except Exception as exc:
+        log.exception("kb upload check failed")
+        return f"⚠ 校验失败：{type(exc).__name__}。详细信息已写入服务器日志。", False
+    if not check.ok:
+        lines = "\n".join(f"- `{e}`" for e in check.errors[:20])
+        more = f"\n- ……另有 {len(check.errors) - 20} 处" if len(check.errors) > 20 else ""
+        return f"✖ **未保存**：{check.name} 有 {len(check.errors)} 处问题，知识库未作任何修改。\n\n{lines}{more}", False
+    try:
+        write_atomically(services.settings.corpus_dir, check)
+    except Exception as exc:
+        log.exception("kb upload write failed")
+        return f"⚠ 写入失败：{type(exc).__name__}。知识库未修改。", False
+    _forget_corpus(services)
+    action = "已替换" if check.replaces else "已新增"
+    return (f"✔ {action} `{check.target}`（{check.summary}）。点击「重建索引」后检索与问答即使用新内容。", True)
+
+
+def reindex(services: Services, progress, full: bool = False) -> str:
+    """Re-index (incremental unless ``full``) with a progress bar; returns a one-paragraph report.
+
+    ``progress`` is a ``gr.Progress`` (or any callable with its signature); the KB reports
+    ``(stage, done, total)`` and each stage is shown in Chinese with its count.
+    """
+    if not _INDEX_LOCK.acquire(blocking=False):
+        return "⚠ 已有一个重建索引任务正在进行，请稍后再试。"
+    try:
+        def on_progress(stage: str, done: int, total: int) -> None:
+            label = STAGES.get(stage, stage)
+            progress((done, max(total, 1)), desc=f"{label} {done}/{total}")
+
+        progress(0, desc="准备中")
+        report = services.kb.ingest(progress=on_progress, full=bool(full))
+        _forget_corpus(services)
+    except Exception as exc:
+        log.exception("kb re-index failed")
+        return f"⚠ 重建索引失败：{type(exc).__name__}。原索引保持不变，详细信息已写入服务器日志。"
+    finally:
+        _INDEX_LOCK.release()
+    changed = len(report.added) + len(report.changed) + len(report.deleted)
+    text = (f"✔ 索引已更新：新增 {len(report.added)}、修改 {len(report.changed)}、删除 {len(report.deleted)} 个文件，"
+            f"未变 {report.unchanged} 个；片段 +{report.chunks_added} / −{report.chunks_deleted}，共 {report.chunks_total} 个；"
+            f"用时 {report.seconds:.1f} 秒。")
+    if not changed:
+        text += "（文档没有变化。）"
+    if report.errors:
+        text += "\n\n以下文件有问题，已跳过（若之前建过索引则保留旧版本）：\n" + "\n".join(f"- `{e}`" for e in report.errors[:20])
+    return text
+
+
+def kb_stats_text(services: Services) -> str:
+    """One line on the index: files, chunks by document type, embedder and store."""
+    try:
+        stats = services.kb.stats()
+    except Exception as exc:
+        log.exception("kb stats failed")
+        return f"⚠ 无法读取索引状态：{type(exc).__name__}。"
+    if not stats.chunks:
+        return "知识库索引尚未建立：点击「重建索引」。"
+    parts = "、".join(f"{DOC_TYPE_NAMES.get(k, k)} {v}" for k, v in sorted(stats.by_doc_type.items()))
+    store = f"Chroma 服务 {stats.vector_store}" if stats.vector_store.startswith("http") else "嵌入式 Chroma"
+    return (f"索引状态：{stats.files} 个文件，{stats.chunks} 个片段（{parts}）｜ 向量模型 `{stats.embedder}` ｜ "
+            f"向量库 {store} ｜ 关键词索引 `{stats.lexical}`")
+
+
+def browse_industry(services: Services, industry_id: str | None):
+    """(picture or None, chain line, facts rows, body markdown) for one industry."""
+    if not industry_id:
+        return None, "请选择一个细分行业。", [], ""
+    try:
+        corpus = services.corpus
+        if industry_id not in corpus.industries:
+            return None, f"⚠ 未找到行业 {industry_id}。", [], ""
+        picture = None
+        try:
+            picture = kb_browser.render_chain_picture(services.graph, industry_id)
+        except Exception:
+            log.exception("industry graph unavailable")
+        line = kb_browser.chain_line(corpus, industry_id)
+        if picture is None:
+            line += "\n\n（产业链图暂不可用，以上为文字版。）"
+        return (picture, line, kb_browser.industry_facts(corpus, industry_id),
+                kb_browser.industry_markdown(corpus, industry_id))
+    except Exception as exc:
+        log.exception("industry browser failed")
+        return None, f"⚠ 无法显示该行业：{type(exc).__name__}。", [], ""
+
+
+def _hit_test_ui(services: Services) -> None:
     with gr.Row():
         query = gr.Textbox(label="测试问题", placeholder="例如：丹阳眼镜企业的旺季是几月？", scale=4, elem_id="kb-query")
         k = gr.Slider(1, 20, value=5, step=1, label="返回条数")
         doc_type = gr.Dropdown(list(DOC_TYPES), value="全部", label="文档类型")
     run = gr.Button("检索", variant="primary", elem_id="kb-search")
     status = gr.Markdown(elem_id="kb-status")
-    table = gr.Dataframe(
-        headers=["排名", "得分", "类型", "标题", "章节", "来源", "片段"],
-        interactive=False,
-        wrap=True,
-        elem_id="kb-results",
-    )
+    table = gr.Dataframe(headers=["排名", "得分", "类型", "标题", "章节", "来源", "片段"], interactive=False, wrap=True,
+                         column_widths=["5%", "7%", "6%", "13%", "11%", "18%", "40%"], elem_id="kb-results")
     run.click(lambda q, n, t: hit_test(services, q, n, t), [query, k, doc_type], [table, status])
     query.submit(lambda q, n, t: hit_test(services, q, n, t), [query, k, doc_type], [table, status])
+
+
+def _upload_ui(services: Services, industry: gr.Dropdown) -> gr.Markdown:
+    gr.Markdown("上传一个文档以新增或替换：行业/产品/制度为带 YAML 头的 Markdown（按文件中的 id 保存），FAQ 为 YAML 列表。"
+                "文件先按入库规则校验，有错误时列出「文件:行号」且不写入任何内容。")
+    with gr.Row():
+        file = gr.File(label="选择文档（.md / .yaml）", file_types=[".md", ".yaml", ".yml"], type="filepath",
+                       elem_id="kb-upload-file")
+        with gr.Column():
+            save = gr.Button("校验并保存", variant="primary", elem_id="kb-upload-save")
+            index = gr.Button("重建索引", elem_id="kb-reindex")
+            full = gr.Checkbox(False, label="完全重建（重新计算全部向量，较慢；仅在更换向量模型或索引损坏时使用）",
+                               elem_id="kb-reindex-full")
+    upload_status = gr.Markdown(elem_id="kb-upload-status")
+    index_status = gr.Markdown(elem_id="kb-reindex-status")
+    stats = gr.Markdown(elem_id="kb-stats")
+
+    def on_save(path):
+        text, written = upload_document(services, path)
+        choices = kb_browser.industry_choices(services.corpus) if written else None
+        return text, (gr.update(choices=choices) if written else gr.update())
+
+    def on_index(full_rebuild, progress=gr.Progress()):
+        return reindex(services, progress, full_rebuild), kb_stats_text(services)
+
+    save.click(on_save, file, [upload_status, industry])
+    index.click(on_index, full, [index_status, stats], concurrency_limit=1)
+    return stats
+
+
+def _browser_ui(services: Services) -> gr.Dropdown:
+    try:
+        choices = kb_browser.industry_choices(services.corpus)
+    except Exception:
+        log.exception("industry list unavailable")
+        choices = []
+    industry = gr.Dropdown(choices, value=None, label="细分行业（可输入筛选）", filterable=True, elem_id="kb-industry")
+    line = gr.Markdown(elem_id="kb-chain-line")
+    picture = gr.Image(label="产业链图（上游 → 本行业 → 下游）", type="pil", interactive=False, elem_id="kb-chain-picture")
+    with gr.Row():
+        facts = gr.Dataframe(headers=["字段", "内容"], interactive=False, wrap=True, label="行业要素", scale=1,
+                             elem_id="kb-facts")
+        body = gr.Markdown(elem_id="kb-industry-body", max_height=640)
+    industry.change(lambda i: browse_industry(services, i), industry, [picture, line, facts, body])
+    return industry
+
+
+def build_tab(services: Services) -> None:
+    with gr.Tabs():
+        with gr.Tab("检索测试", id="kb-hit"):
+            _hit_test_ui(services)
+        with gr.Tab("行业浏览", id="kb-browse"):
+            industry = _browser_ui(services)
+        with gr.Tab("文档上传与索引", id="kb-upload") as upload_tab:
+            stats = _upload_ui(services, industry)
+    upload_tab.select(lambda: kb_stats_text(services), None, stats)

@@ -1,0 +1,131 @@
+"""Uploading a corpus document from the workbench: validated like ingestion, written atomically or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.corpus import load_corpus
+from server.ui.corpus_upload import INDUSTRY_SECTIONS, check_upload, write_atomically
+
+PRODUCT = """\
+---
+id: prod_tax_loan
+doc_type: product
+name: 禾信税务贷
+category: loan
+summary: 按纳税额核定额度的线上信用贷款。
+target_customers: [小微企业]
+amount_wan: {min: 10, max: 300}
+tenor_months: {min: 6, max: 12}
+rate_pct: {min: 3.5, max: 7.5}
+---
+## 产品概述
+线上申请。
+"""
+
+BODY = "".join(f"## {s}\n{s}的具体内容，含数字 12 万元。\n\n" for s in INDUSTRY_SECTIONS)
+
+
+def industry(iid: str = "danyang_eyewear", product: str = "prod_tax_loan", body: str = BODY,
+             name: str = "丹阳眼镜制造") -> str:
+    return f"""\
+---
+id: {iid}
+doc_type: industry
+name: {name}
+aliases: [丹阳眼镜, 眼镜厂]
+gbt_codes: ["3587"]
+regions: [镇江市丹阳市]
+clusters: [丹阳眼镜产业集群]
+chain_name: 眼镜产业链
+chain_stage: midstream
+main_products: [镜架, 镜片]
+upstream_inputs: [树脂单体, 钛材]
+downstream_buyers: [眼镜零售店, 电商平台]
+scope_keywords: [眼镜制造, 眼镜销售, 光学玻璃制造, 镜片制造, 镜架制造]
+seasonality: [0.8, 0.7, 1.0, 1.0, 1.0, 1.1, 1.2, 1.2, 1.0, 1.0, 1.0, 1.0]
+peak_months: [7, 8]
+cash_conversion_days: 75
+typical_revenue_wan: {{min: 300, max: 3000}}
+gross_margin_pct: {{min: 15, max: 30}}
+typical_loan: {{amount_wan: {{min: 30, max: 300}}, tenor_months: {{min: 6, max: 12}}}}
+risk_grade: 2
+risk_tags: [价格竞争, 应收账款]
+watch_signals: [开票下降, 库存上升, 回款延迟]
+fitting_products: [{product}]
+---
+{body}"""
+
+
+FAQ = """\
+- id: faq_loans_001
+  category: 贷款
+  question: 税务贷怎么申请？
+  similar: [税务贷在哪里办, 怎么申请税务贷款, 税务贷申请流程]
+  answer: 通过手机银行提交申请，审批结果以审核为准。
+  products: [prod_tax_loan]
+"""
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    for rel, text in {"products/prod_tax_loan.md": PRODUCT, "industries/danyang_eyewear.md": industry(),
+                      "faq/loans.yaml": FAQ}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    assert load_corpus(tmp_path).errors == []
+    return tmp_path
+
+
+def test_valid_industry_replaces_the_file_named_by_its_id(root):
+    new = industry(name="丹阳眼镜镜片制造")
+    check = check_upload("whatever-name.md", new.encode(), load_corpus(root))
+    assert check.ok and check.target == "industries/danyang_eyewear.md" and check.replaces
+    write_atomically(root, check)
+    assert load_corpus(root).industry("danyang_eyewear").name == "丹阳眼镜镜片制造"
+    assert sorted(p.name for p in (root / "industries").iterdir()) == ["danyang_eyewear.md"]  # no temp file left
+
+
+def test_new_faq_file_is_added_under_faq(root):
+    faq = FAQ.replace("faq_loans_001", "faq_tax_001")
+    check = check_upload("tax.yaml", faq.encode(), load_corpus(root))
+    assert check.ok and check.target == "faq/tax.yaml" and not check.replaces
+    write_atomically(root, check)
+    assert {e.id for e in load_corpus(root).faqs} == {"faq_loans_001", "faq_tax_001"}
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("bad.md", industry().replace("chain_stage: midstream", "chain_stage: [oops").encode(), "bad.md:"),
+        ("bad.md", industry().replace("risk_grade: 2", "risk_grade: 9").encode(), "risk_grade"),
+        ("bad.md", industry(product="prod_missing").encode(), "prod_missing"),
+        ("bad.md", industry(body=BODY.replace("## 风险要点", "## 风险")).encode(), "风险要点"),
+        ("bad.md", "## 没有元数据\n正文\n".encode(), "bad.md:1: missing YAML front matter"),
+        ("bad.md", "---\nid: x\nname: 眼镜\n---\n".encode("gbk"), "UTF-8"),
+        ("loans.yaml", FAQ.replace("similar: [税务贷在哪里办, 怎么申请税务贷款, 税务贷申请流程]", "similar: [只有一个]").encode(),
+         "loans.yaml:1: entry 1 similar"),
+        ("other.yaml", FAQ.encode(), "已在 faq/loans.yaml 中使用"),
+        ("Bad Name.yaml", FAQ.encode(), "文件名"),
+        ("notes.txt", b"hello", "只接受"),
+        ("big.md", b"x" * (600 * 1024), "文件过大"),
+    ],
+)
+def test_malformed_uploads_are_rejected_with_file_line_messages(root, name, data, expected):
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    check = check_upload(name, data, load_corpus(root))
+    assert not check.ok
+    assert any(expected in e for e in check.errors), check.errors
+    assert all(e.split(":", 2)[1].isdigit() for e in check.errors), check.errors  # file:line: message
+    with pytest.raises(ValueError):
+        write_atomically(root, check)
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+def test_yaml_error_points_at_the_broken_line(root):
+    text = industry().replace("peak_months: [7, 8]", "peak_months: [7, 8")
+    check = check_upload("x.md", text.encode(), load_corpus(root))
+    line = int(check.errors[0].split(":")[1])
+    assert "peak_months" in text.splitlines()[line - 1] or "peak_months" in text.splitlines()[line - 2], check.errors
