@@ -64,9 +64,10 @@ def serve(
 
 
 def _register_all() -> None:
-    from cli import kb_cmds
+    from cli import chain_cmds, eval_cmds, graph_cmds, kb_cmds, loan_cmds
 
-    kb_cmds.register(app, get_settings)
+    for module in (kb_cmds, graph_cmds, chain_cmds, loan_cmds, eval_cmds):
+        module.register(app, get_settings)
 
 
 _register_all()

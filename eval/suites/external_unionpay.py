@@ -35,7 +35,7 @@ COLLECTION = "eval-unionpay"
 
 
 def _bench():
-    """The benchmark's loader and index builder (bench/ is in the source checkout, not the wheel)."""
+    """The benchmark's loader and index builder: one implementation for the script and this suite."""
     import importlib
 
     return importlib.import_module("bench.unionpay_faq")
@@ -77,12 +77,6 @@ class UnionPaySuite(Suite):
         if not self._csv(ctx).is_file():
             return (f"UnionPay FAQ data not found at {self._csv(ctx)} (public datasets live in "
                     "../shared/data; set PUHUI_SHARED_DATA_DIR)")
-        try:
-            _bench()
-        except ImportError as exc:
-            return (f"the benchmark loader bench/unionpay_faq.py is not importable ({exc}); it lives in the "
-                    "source checkout: run from the repository root, e.g. `python -m cli.main eval --suite "
-                    f"{self.name}`")
         return None
 
     def load_cases(self, ctx) -> list[EvalCase]:

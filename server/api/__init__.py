@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from server.api import kb
+    from server.api import chain, kb, loan
 
-    return [kb.router]
+    return [kb.router, chain.router, loan.router]

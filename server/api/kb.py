@@ -1,0 +1,46 @@
+"""Knowledge-base API: ``POST /v1/kb/search`` (hybrid dense + BM25 search).
+
+The request model bounds every field (query 1..500 characters, k 1..50, type from a fixed set), so
+bad input is a 422 naming the field. Authentication is added by app.py around this router.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field, field_validator
+
+from kb.retrieve import Passage
+from kb.service import KnowledgeBase
+
+router = APIRouter(prefix="/v1/kb", tags=["knowledge base"])
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=500, description="问题 / 关键词 (traditional input is normalised)")
+    k: int = Field(5, ge=1, le=50, description="Number of passages")
+    type: Literal["industry", "product", "faq", "policy"] | None = Field(None, description="Only this document type")
+    industry: str | None = Field(None, max_length=64, pattern=r"^[a-z][a-z0-9_]{1,63}$",
+                                 description="Only passages of this industry id")
+
+    @field_validator("query")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("query must not be blank")
+        return v
+
+
+def get_kb(request: Request) -> KnowledgeBase:
+    """The process-wide KnowledgeBase held by the composition root's Services."""
+    return request.app.state.services.kb
+
+
+@router.post("/search", response_model=list[Passage],
+             responses={503: {"description": "the knowledge base index has not been built yet"}})
+def search(body: SearchRequest, kb: KnowledgeBase = Depends(get_kb)) -> list[Passage]:
+    """Top-k passages: FAQ entries (one per faq_id, with the approved answer) and document chunks."""
+    if not kb.is_built():
+        raise HTTPException(status_code=503, detail="knowledge base index not built: run `puhui ingest`")
+    return kb.search(body.query, k=body.k, doc_type=body.type, industry=body.industry)
