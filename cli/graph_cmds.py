@@ -185,7 +185,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
             embedder = build_embedder(settings.embedding_provider, model=settings.embedding_model,
                                       base_url=settings.embedding_base_url,
                                       api_key=settings.embedding_api_key.get_secret_value(),
-                                      threads=settings.embedding_threads, cache_dir=settings.data_dir / "embed_cache")
+                                      threads=settings.embedding_threads, cache_dir=settings.embed_cache_dir)
         result = EntityLinker.from_corpus(corpus, embedder).link(query, top_k=top)
         verdict = (f"[green]识别为 {result.segment}[/green]" if result.verdict == "linked"
                    else "[yellow]未知行业（得分低于阈值）[/yellow]")

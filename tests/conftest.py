@@ -14,6 +14,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("PUHUI_TEST_SHARED_DATA", ROOT.parent / "shared" / "data"))
+#: One content-hash vector cache for every test that embeds the real corpus (e5 costs 15-80 ms per
+#: text on 2 cores): a test run embeds each text once, later runs reuse it. Git-ignored.
+TEST_EMBED_CACHE = ROOT / "test-artifacts" / "embed-cache"
 
 
 @pytest.fixture(autouse=True)

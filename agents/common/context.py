@@ -52,7 +52,7 @@ class Services:
                 api_key=s.embedding_api_key.get_secret_value(),
                 threads=s.embedding_threads,
                 batch_size=s.embedding_batch_size,
-                cache_dir=s.data_dir / "embed_cache",
+                cache_dir=s.embed_cache_dir,
             )
 
     @cached_property

@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     """Runtime configuration (env prefix ``PUHUI_``)."""
 
     model_config = SettingsConfigDict(
-        env_prefix="PUHUI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="PUHUI_", env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
     )
 
     # --- paths -------------------------------------------------------------------------------
@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     embedding_api_key: SecretStr = SecretStr("")
     embedding_threads: int = Field(1, ge=1, le=64, description="CPU threads for the e5 engine")
     embedding_batch_size: int = Field(32, ge=1, le=1024)
+    embedding_cache_dir: Path | None = Field(
+        None, description="Content-hash vector cache (default data_dir/embed_cache); safe to share between processes"
+    )
 
     # --- vector store ------------------------------------------------------------------------
     chroma_mode: Literal["embedded", "server"] = "embedded"
@@ -69,10 +72,14 @@ class Settings(BaseSettings):
     ui_users: str = Field("", description="Comma-separated user:password pairs for the staff workbench")
     rate_limit_per_min: int = Field(120, ge=1, le=100000)
 
-    @field_validator("corpus_dir", "data_dir", "shared_data_dir", mode="after")
+    @field_validator("corpus_dir", "data_dir", "shared_data_dir", "embedding_cache_dir", mode="after")
     @classmethod
-    def _absolute(cls, value: Path) -> Path:
-        return value.expanduser().resolve()
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
+
+    @property
+    def embed_cache_dir(self) -> Path:
+        return self.embedding_cache_dir or self.data_dir / "embed_cache"
 
     @property
     def index_dir(self) -> Path:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TEST_EMBED_CACHE
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("PUHUI_E2E_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "test-artifacts"
@@ -88,11 +90,8 @@ def server(tmp_path_factory) -> Iterator[RunningServer]:
 
     data = tmp_path_factory.mktemp("e2e-data")
     corpus = copy_test_corpus(data / "corpus")
-    cache = ARTIFACTS / "e2e-embed-cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    (data / "embed_cache").symlink_to(cache, target_is_directory=True)
     settings = Settings(_env_file=None, data_dir=data, corpus_dir=corpus, api_keys=f"{API_KEY}:cust_e2e",
-                        llm_provider="none", ui_users="")
+                        llm_provider="none", ui_users="", embedding_cache_dir=TEST_EMBED_CACHE)
     app = create_app(settings)
     services = app.state.services
     started = time.perf_counter()

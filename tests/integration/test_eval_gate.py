@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import TEST_EMBED_CACHE
+
 from agents.common.context import Services
 from agents.common.settings import Settings
 from eval.compare import BASELINES_DIR, DEFAULT_TOLERANCE, gate
@@ -38,7 +40,8 @@ def services(tmp_path_factory) -> Services:
             if name.startswith("PUHUI_"):
                 mp.delenv(name)
         mp.chdir(tmp_path_factory.getbasetemp())
-        settings = Settings(data_dir=tmp_path_factory.mktemp("gate-data"), embedding_threads=2)
+        settings = Settings(data_dir=tmp_path_factory.mktemp("gate-data"), embedding_threads=2,
+                            embedding_cache_dir=TEST_EMBED_CACHE)
     svc = Services(settings)
     report = svc.kb.ingest()
     assert not report.errors, report.errors
