@@ -1,6 +1,6 @@
 """UnionPay FAQ paraphrase retrieval: standard questions (+ answers) indexed, user questions as queries.
 
-    .venv/bin/python -m bench.unionpay_faq [--limit 1000] [--no-answers] [--tune] [--with-similar]
+    .venv/bin/python -m bench.unionpay_faq [--limit 1000] [--no-answers] [--tune] [--with-similar] [--adapter]
 
 Data: ../shared/data/bank_qa/unionpay_faq/unionpay_faq_pairs.csv (read in place, never copied; see
 PROVENANCE.txt there). The index holds the 745 standard questions (``label_std_question``, unique by
@@ -31,6 +31,7 @@ from pathlib import Path
 
 from bench._kb_common import SHARED_DATA, e5_embedder, hit_metrics
 from kb.chunking import faq_chunks
+from kb.embeddings.adapter import DEFAULT_ADAPTER, with_adapter
 from kb.ingest import embed_chunks, rebuild_lexical
 from kb.manifest import IndexPaths, Manifest
 from kb.retrieve import HybridRetriever, Snapshot
@@ -113,6 +114,8 @@ def main() -> None:
     ap.add_argument("--no-answers", action="store_true", help="index standard questions only")
     ap.add_argument("--tune", action="store_true", help="choose the weight on held-out user questions")
     ap.add_argument("--with-similar", action="store_true", help="add non-test user questions as similar questions")
+    ap.add_argument("--adapter", nargs="?", const=DEFAULT_ADAPTER, type=Path, default=None,
+                    help="apply the trained e5 adapter (kb/embeddings/adapter.py; default file if no path)")
     args = ap.parse_args()
     if not args.csv.exists():
         raise SystemExit(f"dataset not found: {args.csv} (see ../shared/data/README.md)")
@@ -125,7 +128,10 @@ def main() -> None:
         for r in rest:
             similar[r["label_id"]].append(r["question"])
     with tempfile.TemporaryDirectory(prefix="bench-unionpay-") as tmp:
-        store, snaps = build_index(Path(tmp), labels, similar, not args.no_answers)
+        embedder = with_adapter(e5_embedder(threads=2), args.adapter) if args.adapter else None
+        if args.adapter and embedder is not None and embedder.model_id == e5_embedder().model_id:
+            raise SystemExit(f"adapter file not found: {args.adapter} (python -m kb.train_adapter)")
+        store, snaps = build_index(Path(tmp), labels, similar, not args.no_answers, embedder)
         weights = WEIGHTS
         if args.tune and not args.with_similar:
             dev = [(r["question"], f"faq_up_{r['label_id']}") for r in rest[:args.limit]]

@@ -28,6 +28,21 @@ user questions added as similar questions (``--with-similar``), dense 0.729/0.90
 0.728/0.912. Lexical matching also covers exact terms in documents (product names, amounts, codes)
 that this FAQ benchmark does not measure, which is why it stays in even where it ties.
 
+The e5 adapter (``kb/embeddings/adapter.py``: a 384×384 linear map trained by ``python -m
+kb.train_adapter`` on ATEC + BQ same-intent pairs only, applied to every vector; on by default,
+``PUHUI_EMBEDDING_ADAPTER=false`` turns it off) lifts hit@1, not hit@5 (``--tune --adapter``):
+
+    test queries, same slice as above           hit@1  hit@5  MRR@10
+    dense (e5 + adapter, seed 0)                0.552  0.745  0.631
+    weighted, dense + char, w=0.3 (default)     0.558  0.747  0.641
+    (seeds 1-3 of the trainer: 0.563/0.745, 0.558/0.752, 0.565/0.755 — ±0.5 point is noise)
+    project retrieval eval (203 cases)          0.887/0.975 → 0.916/0.980 hit@1/hit@5
+
+So hit@1 reaches the issue's 0.55; hit@5 stays ~0.75, short of 0.80. Also measured and not kept:
+a low-rank (32/128) map (less gain), more epochs (pair accuracy up, retrieval down), centring the
+vectors on the index mean (+1 point), and a z-scored per-FAQ sum of question, answer, char and word
+scores with weights fitted on the tuning questions (adapter + that: 0.575/0.759) — none near 0.80.
+
 The query is normalised like the corpus (``kb.textnorm.normalize``: traditional → simplified,
 full-width → half-width). Each side proposes its top candidates (filters applied: ``doc_type`` and
 ``industry_id`` as a Chroma ``where`` and a BM25 mask); a candidate missing from one side scores 0

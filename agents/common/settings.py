@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     embedding_api_key: SecretStr = SecretStr("")
     embedding_threads: int = Field(1, ge=1, le=64, description="CPU threads for the e5 engine")
     embedding_batch_size: int = Field(32, ge=1, le=1024)
+    embedding_adapter: bool = Field(
+        True, description="Apply the trained bank-question adapter (kb/models/e5_bank_adapter.npz) to the KB index's e5 vectors"
+    )
     embedding_cache_dir: Path | None = Field(
         None, description="Content-hash vector cache (default data_dir/embed_cache); safe to share between processes"
     )

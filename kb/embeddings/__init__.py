@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from kb.embeddings.base import Embedder, EmbeddingError, Role, l2_normalize
+from kb.embeddings.adapter import DEFAULT_ADAPTER, AdaptedEmbedder, LinearAdapter, with_adapter
 from kb.embeddings.e5 import E5Embedder
 from kb.embeddings.openai_api import OpenAIEmbedder
 from kb.embeddings.st import SentenceTransformerEmbedder
@@ -17,7 +18,8 @@ from kb.embeddings.st import SentenceTransformerEmbedder
 Provider = Literal["e5", "sentence-transformers", "openai"]
 
 __all__ = ["Embedder", "EmbeddingError", "Role", "l2_normalize", "E5Embedder", "OpenAIEmbedder",
-           "SentenceTransformerEmbedder", "Provider", "build_embedder"]
+           "SentenceTransformerEmbedder", "Provider", "build_embedder", "AdaptedEmbedder", "LinearAdapter",
+           "DEFAULT_ADAPTER", "with_adapter"]
 
 
 def build_embedder(provider: str = "e5", model: str = "", base_url: str = "", api_key: str = "",
