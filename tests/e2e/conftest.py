@@ -81,7 +81,7 @@ class RunningServer:
     corpus_dir: Path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory) -> Iterator[RunningServer]:
     import uvicorn
 
@@ -114,7 +114,7 @@ def server(tmp_path_factory) -> Iterator[RunningServer]:
     thread.join(timeout=15)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
@@ -135,7 +135,7 @@ def login(page, url: str, username: str = "staff", password: str = API_KEY) -> N
     page.get_by_role("button", name=re.compile("^\\s*(登录|login)\\s*$", re.I)).click()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def page(browser, server):
     """One logged-in page for all tab tests (each test opens its tab first)."""
     context = new_context(browser)

@@ -96,7 +96,7 @@ def test_gate_fails_when_the_retriever_is_broken(services, baseline, tmp_path, m
     if sabotage == "reversed":
         _reverse_ranking(monkeypatch)
     else:
-        _wrong_query_space(monkeypatch, services.embedder)
+        _wrong_query_space(monkeypatch, services.kb_embedder)
     run = run_retrieval(services, tmp_path / "run")
     entry = run["suites"]["retrieval"]
     assert entry["status"] == "ok" and entry["cases"] == baseline["cases"]

@@ -1,0 +1,1 @@
+"""Customer-service bot (客服): guard → understand → retrieve → answer → check → reply or hand off."""

@@ -1,0 +1,152 @@
+"""The customer-service bot as one object: sessions bound to customers, turns through the graph,
+masked transcripts. The HTTP routers, the CLI, the Gradio tab and the eval suites all use this.
+
+This is the boundary where personal data is masked: the raw message never enters the graph (whose
+input the checkpointer writes to disk), a log line, or a model prompt.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+import time
+import weakref
+from pathlib import Path
+from typing import Any
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+from pydantic import BaseModel, Field
+
+from kb.textnorm import normalize
+from tools.cs_guard import mask_message
+
+from agents.customer_service.compose import reply_text
+from agents.customer_service.graph import build_cs_graph
+from agents.customer_service.runtime import CsDeps, TurnContext
+from agents.customer_service.schemas import BotReply, Turn
+from agents.customer_service.sessions import SessionInfo, SessionStore
+from agents.customer_service.understand import subject_of
+
+log = logging.getLogger(__name__)
+MAX_MESSAGE_CHARS = 2000
+
+
+class SessionNotFound(LookupError):
+    """No such session for this customer (also when it exists but belongs to someone else)."""
+
+
+class TurnResult(BaseModel):
+    session_id: str
+    reply: BotReply
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class SessionView(BaseModel):
+    """GET /v1/cs/sessions/{id}: the masked transcript and the session's state."""
+
+    session_id: str
+    customer_id: str
+    channel: str
+    created_at: float
+    updated_at: float
+    turns: int
+    handed_off: bool
+    handoff: dict[str, Any] | None = None
+    transcript: list[Turn]
+
+
+class CsBot:
+    def __init__(self, deps: CsDeps, checkpoint_path: Path | str = ":memory:", max_concurrent_turns: int | None = None):
+        """``max_concurrent_turns`` bounds turns computed at once (default: CPU cores): a turn is CPU
+        work (embedding, matching, checkpointing), and more threads than cores only thrash — excess
+        requests wait their turn instead, which keeps the tail latency down under load."""
+        self.deps = deps
+        self._slots = threading.BoundedSemaphore(max_concurrent_turns or max(2, os.cpu_count() or 2))
+        if str(checkpoint_path) != ":memory:":
+            Path(checkpoint_path).parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(checkpoint_path), check_same_thread=False, timeout=30)
+        self.saver = SqliteSaver(self._conn)
+        self.graph = build_cs_graph(deps, self.saver)
+        self.sessions = SessionStore(conn=self._conn, lock=self.saver.lock)  # one connection, one writer
+        self._locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
+        self._locks_guard = threading.Lock()
+
+    def _lock(self, session_id: str) -> threading.Lock:
+        """One turn at a time per session (two concurrent turns would both extend the same checkpoint)."""
+        with self._locks_guard:
+            lock = self._locks.get(session_id)
+            if lock is None:
+                lock = threading.Lock()
+                self._locks[session_id] = lock
+            return lock
+
+    @staticmethod
+    def _config(session_id: str) -> dict:
+        return {"configurable": {"thread_id": session_id}}
+
+    def create_session(self, customer_id: str, channel: str = "api",
+                       history: list[tuple[str, str]] | None = None) -> tuple[SessionInfo, str]:
+        """A new session bound to ``customer_id``; returns it with the greeting. ``history``
+        ((role, text) pairs from an OpenAI-style request) is imported, masked, as context."""
+        info = self.sessions.create(customer_id, channel)
+        greeting = reply_text("greeting")
+        now = time.time()
+        transcript = [{"role": "bot", "text": greeting, "ts": now, "meta": {"outcome": "greeting"}}]
+        topic: dict = {}
+        for role, text in history or []:
+            masked = mask_message(text)[0]
+            transcript.append({"role": "customer" if role == "user" else "bot", "text": masked, "ts": now,
+                               "meta": {"imported": True}})
+            if role == "user":  # the last question asked sets the topic follow-ups refer to
+                topic = {"products": self.deps.lexicon.find(masked), "subject": subject_of(normalize(masked)),
+                         "query": normalize(masked)}
+        self.graph.update_state(self._config(info.id), {
+            "session_id": info.id, "customer_id": customer_id, "channel": channel, "transcript": transcript,
+            "turn_index": 0, "unresolved_turns": 0, "handoff": None, "topic": topic}, as_node="finish")
+        return info, greeting
+
+    def send(self, session_id: str, customer_id: str, text: str) -> TurnResult:
+        """One customer message → one bot reply. Raises SessionNotFound, ValueError for bad input."""
+        if not text or not text.strip():
+            raise ValueError("message must not be empty")
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise ValueError(f"message is longer than {MAX_MESSAGE_CHARS} characters")
+        info = self.sessions.get(session_id, customer_id)
+        if info is None:
+            raise SessionNotFound(session_id)
+        masked, kinds = mask_message(text.strip())
+        ctx = TurnContext()
+        out = self._invoke(session_id, info, masked, kinds, ctx, time.perf_counter())
+        self.sessions.touch(session_id, int(out.get("turn_index", 0)))
+        reply = BotReply.model_validate(out["reply"])
+        log.info("cs turn session=%s outcome=%s intent=%s pii=%s", session_id, reply.outcome, reply.intent, kinds)
+        return TurnResult(session_id=session_id, reply=reply, timings_ms={k: round(v, 2) for k, v in ctx.timings.items()})
+
+    def _invoke(self, session_id: str, info: SessionInfo, masked: str, kinds: list[str], ctx: TurnContext,
+                t_wait: float) -> dict:
+        with self._lock(session_id), self._slots:
+            ctx.timings["queue"] = (time.perf_counter() - t_wait) * 1000
+            t0 = time.perf_counter()
+            out = self.graph.invoke(
+                {"message": masked, "pii": kinds, "received_at": time.time(), "session_id": info.id,
+                 "customer_id": info.customer_id, "channel": info.channel},
+                self._config(session_id), context=ctx, durability="exit")
+            ctx.timings["graph_total"] = (time.perf_counter() - t0) * 1000
+        return out
+
+    def view(self, session_id: str, customer_id: str) -> SessionView:
+        info = self.sessions.get(session_id, customer_id)
+        if info is None:
+            raise SessionNotFound(session_id)
+        values = self.graph.get_state(self._config(session_id)).values
+        handoff = values.get("handoff")
+        return SessionView(session_id=info.id, customer_id=info.customer_id, channel=info.channel,
+                           created_at=info.created_at, updated_at=info.updated_at, turns=info.turns,
+                           handed_off=bool(handoff), handoff=handoff,
+                           transcript=[Turn.model_validate(t) for t in values.get("transcript", [])])
+
+    def close(self) -> None:
+        self.sessions.close()
+        self._conn.close()

@@ -1,0 +1,14 @@
+"""State of the QA inspection graph (one dialog per run; no checkpointer needed)."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+
+class QaState(TypedDict, total=False):
+    dialog: dict[str, Any]  # tools.qa_dialogs.Dialog, dumped
+    findings: list[dict[str, Any]]  # tools.qa_models.Finding, dumped
+    gaps: list[dict[str, Any]]
+    review_note: str
+    reviewed_by: str
+    report: dict[str, Any]  # tools.qa_models.DialogReport, dumped

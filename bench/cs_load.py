@@ -1,0 +1,167 @@
+"""Load benchmark of the customer-service API with a real load tool (locust, headless) against
+uvicorn on 127.0.0.1, no LLM. Bounded in time; starts and stops its own server.
+
+(a) open loop: 20 concurrent sessions, each sending a message every 2 s (~10 req/s) for --duration s;
+    targets p50 ≤ 50 ms, p99 ≤ 250 ms, 0 errors.
+(b) closed loop: users sending back to back, stepping 1, 2, 4, 8 …; reports the highest request rate
+    whose p99 ≤ 1 s.
+For both, where the time goes per request: the Server-Timing components the API returns (embedding,
+guard, FAQ match, KB retrieval, graph total, serialisation) and the remainder (HTTP, routing, thread
+pool, queueing).
+
+    .venv/bin/python -m bench.cs_load                       # both, 60 s open loop, 20 s per closed step
+    .venv/bin/python -m bench.cs_load --only a --duration 30
+Needs locust (pip install -e '.[bench]'). Results: printed, and var/bench/cs_load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = "bench-key-0001"
+
+
+def make_app():
+    """uvicorn factory: the real app (no UI), generous rate limit, data dir from CS_BENCH_DATA."""
+    from fastapi import Depends
+
+    from agents.common.settings import Settings
+    from app import create_app
+    from server.security import require_caller
+
+    settings = Settings(data_dir=Path(os.environ["CS_BENCH_DATA"]), api_keys=f"{KEY}:bench_customer",
+                        rate_limit_per_min=100_000, llm_provider="none",
+                        embedding_threads=int(os.environ.get("CS_BENCH_EMBED_THREADS", "1")))
+    app = create_app(settings, with_ui=False)
+    if "/v1/cs/sessions" not in {getattr(r, "path", "") for r in app.routes}:
+        from server.api import cs, openai_compat, qa
+
+        for router in (cs.router, openai_compat.router, qa.router):
+            app.include_router(router, dependencies=[Depends(require_caller)])
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ, "CS_BENCH_DATA": str(data), "HF_HUB_OFFLINE": "1"}
+    log = (data / "server.log").open("w")  # a file, not a pipe: a full pipe would block the server
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "bench.cs_load:make_app", "--factory", "--host", "127.0.0.1",
+                             "--port", str(port), "--log-level", "warning", "--no-access-log"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError((data / "server.log").read_text(encoding="utf-8")[-2000:])
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                r = httpx.post(f"http://127.0.0.1:{port}/v1/cs/sessions", headers={"X-API-Key": KEY}, timeout=300)
+                sid = r.json()["session_id"]  # builds the bot; then warm the models once
+                for text in ("银行卡丢了怎么办", "保管箱怎么租"):  # an FAQ hit, and a miss that loads the KB index
+                    httpx.post(f"http://127.0.0.1:{port}/v1/cs/sessions/{sid}/messages", headers={"X-API-Key": KEY},
+                               json={"text": text}, timeout=300)
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("server did not start in 300 s")
+
+
+def run_locust(port: int, users: int, pacing: float, seconds: int, out: Path) -> dict:
+    prefix = out / f"u{users}_p{pacing:g}"
+    timings = out / f"u{users}_p{pacing:g}_timings.json"
+    env = {**os.environ, "CS_PACING": str(pacing), "CS_TIMINGS_OUT": str(timings), "CS_BENCH_KEY": KEY}
+    rate = max(1.0, users / pacing) if pacing > 0 else users  # the locustfile gives each user a random phase
+    cmd = [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "cs_locustfile.py"), "--headless",
+           "-u", str(users), "-r", f"{rate:g}", "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}",
+           "--csv", str(prefix), "--only-summary", "--stop-timeout", "5", "--exit-code-on-error", "0"]
+    subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   timeout=seconds + 120, check=False)
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["Name"] == "message")
+    comp = json.loads(timings.read_text(encoding="utf-8")) if timings.exists() else {}
+    breakdown = {k: round(statistics.fmean(v), 2) for k, v in comp.items() if v}
+    if "client_total" in breakdown and "graph-total" in breakdown:
+        breakdown["http+queue (rest)"] = round(breakdown["client_total"] - breakdown["graph-total"]
+                                               - breakdown.get("serialize", 0.0), 2)
+    return {"users": users, "pacing_s": pacing, "seconds": seconds, "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]), "rps": round(float(row["Requests/s"]), 2),
+            "p50_ms": float(row["50%"]), "p90_ms": float(row["90%"]), "p99_ms": float(row["99%"]),
+            "max_ms": float(row["Max Response Time"]), "mean_ms_by_component": breakdown}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", choices=["a", "b"])
+    ap.add_argument("--duration", type=int, default=60, help="seconds of the open-loop run")
+    ap.add_argument("--step", type=int, default=20, help="seconds per closed-loop step")
+    ap.add_argument("--steps", default="1,2,4,8,16", help="closed-loop user counts")
+    ap.add_argument("--embedding-threads", type=int, default=1, help="PUHUI_EMBEDDING_THREADS of the server")
+    args = ap.parse_args()
+    data = Path(tempfile.mkdtemp(prefix="cs-load-"))
+    warm = ROOT / "var" / "embed_cache"
+    if warm.exists():
+        shutil.copytree(warm, data / "embed_cache")
+    index = ROOT / "var" / "index"
+    if index.exists():  # the built KB, so grounded answers run as in production
+        shutil.copytree(index, data / "index")
+    out = ROOT / "var" / "bench" / "cs_load"
+    out.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    os.environ["CS_BENCH_EMBED_THREADS"] = str(args.embedding_threads)
+    server = start_server(data, port)
+    results: dict = {"kb_index": index.exists(), "llm": "none", "embedding_threads": args.embedding_threads,
+                     "load_average_at_start": os.getloadavg()}
+    try:
+        if args.only in (None, "a"):
+            a = run_locust(port, 20, 2.0, args.duration, out)
+            a["targets_met"] = a["p50_ms"] <= 50 and a["p99_ms"] <= 250 and a["failures"] == 0
+            results["open_loop"] = a
+            print(json.dumps({"open_loop": a}, ensure_ascii=False, indent=2))
+        if args.only in (None, "b"):
+            steps = []
+            for users in (int(u) for u in args.steps.split(",")):
+                s = run_locust(port, users, 0.0, args.step, out)
+                steps.append(s)
+                print(json.dumps(s, ensure_ascii=False))
+                if s["p99_ms"] > 1000 or s["failures"]:
+                    break
+            ok = [s for s in steps if s["p99_ms"] <= 1000 and not s["failures"]]
+            results["closed_loop"] = {"steps": steps,
+                                      "max_rps_with_p99_under_1s": max((s["rps"] for s in ok), default=0.0)}
+            print(f"closed loop: highest rate with p99 <= 1 s: {results['closed_loop']['max_rps_with_p99_under_1s']} req/s")
+    finally:
+        server_log = (data / "server.log").read_text(encoding="utf-8", errors="replace")
+        if server_log.strip():
+            (out / "server.log").write_text(server_log, encoding="utf-8")
+            print(f"server log: {out / 'server.log'} ({len(server_log.splitlines())} lines)")
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(data, ignore_errors=True)
+    (ROOT / "var" / "bench" / "cs_load.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
