@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from agents.common.textgen import invoke_text
 from prompts.loader import render
 from tools.pii import mask_pii
 from tools.qa_dialogs import Dialog
@@ -30,9 +31,10 @@ def template_note(findings: list[Finding], passed: bool) -> str:
 
 
 class QaNodes:
-    def __init__(self, ctx: RuleContext, llm: Any = None):
+    def __init__(self, ctx: RuleContext, llm: Any = None, timeout_s: float = 20.0):
         self.ctx = ctx
         self.llm = llm
+        self.timeout_s = timeout_s
         unresolved = next((r for r in ctx.rubric.rules if r.detector.type == "unresolved"), None)
         self.agent_unable: list[str] = unresolved.detector.param("agent_unable", []) if unresolved else []
 
@@ -58,14 +60,14 @@ class QaNodes:
         prompt = render("qa/review.md.j2",
                         turns=[{"role": "坐席" if t.role == "agent" else "客户", "text": mask_pii(t.text)} for t in dialog.turns],
                         findings=findings, passed=passed)
-        try:
-            text = str(self.llm.invoke(prompt).content).strip()
-        except Exception as exc:  # the note is optional: the template stands in
-            log.warning("QA review LLM failed (%s); using the template note", type(exc).__name__)
+        # bounded and cancellable (a hung server cannot block inspection); the note is optional:
+        # on timeout, error, empty or over-long output the template note stands in
+        result = invoke_text(self.llm, [("user", prompt)], timeout_s=self.timeout_s, fallback=lambda: note,
+                             check=lambda text: "too_long" if len(text) > 600 else None)
+        if result.source != "llm":
+            log.info("QA review note from the template (%s)", result.reason)
             return {"review_note": note, "reviewed_by": "rules"}
-        if not text or len(text) > 600:
-            return {"review_note": note, "reviewed_by": "rules"}
-        return {"review_note": mask_pii(text), "reviewed_by": "rules+llm"}
+        return {"review_note": mask_pii(result.value), "reviewed_by": "rules+llm"}
 
     def report(self, state: QaState) -> dict:
         dialog = Dialog.model_validate(state["dialog"])

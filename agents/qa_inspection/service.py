@@ -15,20 +15,21 @@ from agents.qa_inspection.nodes import QaNodes
 
 
 class QaInspector:
-    def __init__(self, rubric: QaRubric, compliance: CsCompliance, facts: KbFacts | None = None, llm: Any = None):
+    def __init__(self, rubric: QaRubric, compliance: CsCompliance, facts: KbFacts | None = None, llm: Any = None,
+                 llm_timeout_s: float = 20.0):
         self.rubric = rubric
         self.compliance = compliance
         self.ctx = RuleContext(rubric=rubric, compliance=compliance, facts=facts)
-        self.graph = build_qa_graph(QaNodes(self.ctx, llm))
+        self.graph = build_qa_graph(QaNodes(self.ctx, llm, llm_timeout_s))
 
     @classmethod
-    def from_corpus(cls, corpus: Any, llm: Any = None) -> "QaInspector":
+    def from_corpus(cls, corpus: Any, llm: Any = None, llm_timeout_s: float = 20.0) -> "QaInspector":
         rubric, compliance = load_qa_rubric(corpus), load_cs_compliance(corpus)
         det = next((r.detector for r in rubric.rules if r.detector.type == "kb_facts"), None)
         facts = KbFacts.from_corpus(corpus, compliance.official_numbers + [compliance.official_hotline],
                                     similarity=float(det.param("sentence_similarity", 0.6)) if det else 0.6,
                                     product_window=int(det.param("product_window", 40)) if det else 40)
-        return cls(rubric, compliance, facts, llm)
+        return cls(rubric, compliance, facts, llm, llm_timeout_s)
 
     def inspect(self, dialog: Dialog) -> DialogReport:
         out = self.graph.invoke({"dialog": dialog.model_dump()})
@@ -37,4 +38,5 @@ class QaInspector:
 
 def inspector_from_services(services: Any) -> QaInspector:
     """Shared per process (Services.cached): the rubric and KB facts are parsed once."""
-    return services.cached("qa.inspector", lambda: QaInspector.from_corpus(services.corpus, services.llm))
+    return services.cached("qa.inspector", lambda: QaInspector.from_corpus(
+        services.corpus, services.llm, services.settings.llm_timeout_s))

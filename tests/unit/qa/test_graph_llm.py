@@ -24,3 +24,23 @@ def test_failing_model_falls_back_to_the_template_note(corpus):
 
     rep = QaInspector.from_corpus(corpus, Broken(messages=iter([]))).inspect(dialog(G, "好", C))
     assert rep.reviewed_by == "rules" and rep.review_note == "未发现违规，服务规范。"
+
+
+def test_hung_model_cannot_block_inspection(corpus):
+    import threading
+    import time
+
+    release = threading.Event()
+
+    class Hung(GenericFakeChatModel):
+        def _generate(self, *a, **k):
+            release.wait(10)  # a server that never answers (released at the end of the test)
+            raise TimeoutError("never answered")
+
+    qa = QaInspector.from_corpus(corpus, Hung(messages=iter([])), llm_timeout_s=0.5)
+    t0 = time.monotonic()
+    rep = qa.inspect(dialog(G, "理财保本吗", "保本的，理财非存款、投资须谨慎。", "好", C))
+    elapsed = time.monotonic() - t0
+    release.set()
+    assert elapsed < 0.5 + 1.0  # the deadline plus 1 s, as promised for every model call
+    assert rep.reviewed_by == "rules" and rep.rule_ids == {"forbidden_promise"}
