@@ -70,6 +70,8 @@ def run_suite(suite: Suite, ctx: EvalContext, out_dir: Path, *, limit: int | Non
         cases = suite.load_cases(ctx)
     except DatasetError as exc:
         return {"status": "error", "reason": "malformed dataset", "problems": exc.problems}
+    except Exception as exc:  # one suite that cannot load its cases never ends the run
+        return {"status": "error", "reason": f"loading cases failed: {type(exc).__name__}: {exc}"}
     cases = cases[:limit] if limit else cases
     results_path = folder / "results.jsonl"
     done = load_results(results_path)

@@ -85,3 +85,16 @@ def test_malformed_dataset_lines_are_named(tmp_path):
     with pytest.raises(DatasetError) as exc:
         load_cases(path)
     assert [p.split(":")[1] for p in exc.value.problems] == ["2", "3", "4"]
+
+
+def test_a_suite_that_cannot_load_its_cases_does_not_end_the_run(tmp_path):
+    class NoData(Toy):
+        name = "nodata"
+
+        def load_cases(self, ctx):
+            raise ModuleNotFoundError("No module named 'missing'")
+
+    run = run_all([NoData(cases()), Toy(cases())], CTX, tmp_path)
+    assert run["suites"]["nodata"]["status"] == "error" and "missing" in run["suites"]["nodata"]["reason"]
+    assert run["suites"]["toy"]["status"] == "ok"
+    write_reports(tmp_path)  # reports render error entries too
