@@ -76,14 +76,9 @@ class ChainPlausibility:
         return self.judge_text(text)
 
 
-def corpus_distance(industries: Mapping[str, IndustryDoc]) -> Distance:
-    """Hop distance over the front-matter chain links (undirected), memoised per source segment."""
-    adj: dict[str, set[str]] = {k: set() for k in industries}
-    for doc in industries.values():
-        for other in doc.upstream_industries + doc.downstream_industries:
-            if other in adj:
-                adj[doc.id].add(other)
-                adj[other].add(doc.id)
+
+def _bfs_distance(adj: Mapping[str, set[str]]) -> Distance:
+    """Hop distance over an undirected segment adjacency, one BFS per source, memoised."""
     memo: dict[str, dict[str, int]] = {}
 
     def distance(a: str, b: str) -> int | None:
@@ -102,6 +97,16 @@ def corpus_distance(industries: Mapping[str, IndustryDoc]) -> Distance:
         return memo[a].get(b)
 
     return distance
+
+def corpus_distance(industries: Mapping[str, IndustryDoc]) -> Distance:
+    """Hop distance over the front-matter chain links (undirected), memoised per source segment."""
+    adj: dict[str, set[str]] = {k: set() for k in industries}
+    for doc in industries.values():
+        for other in doc.upstream_industries + doc.downstream_industries:
+            if other in adj:
+                adj[doc.id].add(other)
+                adj[other].add(doc.id)
+    return _bfs_distance(adj)
 
 
 def corpus_resolver(industries: Mapping[str, IndustryDoc], min_score: float = 0.5, margin: float = 1.5,
@@ -187,21 +192,4 @@ def graph_distance(graph) -> Distance:
     for n, data in graph.nodes(data=True):
         if data.get("type") == "segment":
             adj.setdefault(n[4:], set())
-    memo: dict[str, dict[str, int]] = {}
-
-    def distance(a: str, b: str) -> int | None:
-        if a not in adj or b not in adj:
-            return None
-        if a not in memo:
-            seen = {a: 0}
-            queue = deque([a])
-            while queue:
-                cur = queue.popleft()
-                for nxt in adj[cur]:
-                    if nxt not in seen:
-                        seen[nxt] = seen[cur] + 1
-                        queue.append(nxt)
-            memo[a] = seen
-        return memo[a].get(b)
-
-    return distance
+    return _bfs_distance(adj)
