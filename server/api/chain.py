@@ -14,19 +14,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from agents.chain_map.schemas import ChainMapRequest, ChainMapResult
+from server.api.errors import ErrorBody as BaseErrorBody
+from server.api.errors import FieldProblem
 
 router = APIRouter(prefix="/v1/chain", tags=["chain map"])
 
 
-class FieldProblem(BaseModel):
-    field: str
-    message: str
-    type: str | None = None
+class ErrorBody(BaseErrorBody):
+    """The shared 4xx body plus, for an unknown segment, the nearest known ones."""
 
-
-class ErrorBody(BaseModel):
-    error: str
-    fields: list[FieldProblem] = Field(default_factory=list)
     nearest: list[str] = Field(default_factory=list)
 
 

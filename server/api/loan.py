@@ -19,24 +19,13 @@ from typing import Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
 from agents.loan_review.schemas import PendingReview, ReviewerAction, ReviewResult
+from server.api.errors import ErrorBody, FieldProblem
 from tools.credit.application import Application
 
 router = APIRouter(prefix="/v1/loan", tags=["loan review"])
 THREAD_ID = Path(pattern=r"^[A-Za-z0-9_-]{1,80}$", description="审查流水号（POST /v1/loan/review 返回的 thread_id）")
-
-
-class FieldProblem(BaseModel):
-    field: str
-    message: str
-    type: str | None = None
-
-
-class ErrorBody(BaseModel):
-    error: str
-    fields: list[FieldProblem] = Field(default_factory=list)
 
 
 def _service(request: Request):
