@@ -10,15 +10,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.integration.uvicorn_proc import free_port, start_uvicorn, stop_uvicorn
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,38 +37,12 @@ def make_app():
     return create_app(settings, with_ui=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(data_dir: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "CS_IT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "tests.integration.test_cs_api:make_app", "--factory",
-                             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {proc.returncode}: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                # the first session builds the bot (FAQ vectors come from the embedding cache when warm)
-                httpx.post(f"http://127.0.0.1:{port}/v1/cs/sessions", headers={"X-API-Key": KEY_C}, timeout=300)
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("uvicorn did not become ready in 120 s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    proc = start_uvicorn("tests.integration.test_cs_api:make_app", port, {"CS_IT_DATA_DIR": str(data_dir)},
+                         timeout_s=120)
+    # the first session builds the bot (FAQ vectors come from the embedding cache when warm)
+    httpx.post(f"http://127.0.0.1:{port}/v1/cs/sessions", headers={"X-API-Key": KEY_C}, timeout=300)
+    return proc
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +54,11 @@ def data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(data_dir):
-    port = _free_port()
+    port = free_port()
     proc = _start(data_dir, port)
     state = {"proc": proc, "port": port}
     yield state
-    _stop(state["proc"])
+    stop_uvicorn(state["proc"])
 
 
 def url(server, path: str) -> str:
@@ -233,7 +205,7 @@ def test_rate_limit_429(server):
 def test_conversation_survives_a_server_restart(server, data_dir):
     sid = new_session(server)
     assert say(server, sid, "税务贷的申请条件是什么").status_code == 200
-    _stop(server["proc"])
+    stop_uvicorn(server["proc"])
     server["proc"] = _start(data_dir, server["port"])
     view = httpx.get(url(server, f"/v1/cs/sessions/{sid}"), headers=A, timeout=30)
     assert view.status_code == 200 and len(view.json()["transcript"]) == 3

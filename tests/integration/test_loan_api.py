@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
 import pytest
+
+from tests.integration.uvicorn_proc import free_port, start_uvicorn, stop_uvicorn
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,37 +46,9 @@ def make_app():
     return app
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(data_dir: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "LOAN_IT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "tests.integration.test_loan_api:make_app", "--factory",
-                             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {proc.returncode}: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("uvicorn did not become ready in 90 s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    return start_uvicorn("tests.integration.test_loan_api:make_app", port, {"LOAN_IT_DATA_DIR": str(data_dir)},
+                         ready_path="/openapi.json")
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +59,7 @@ def cases() -> dict[str, dict]:
 
 def test_review_refer_restart_resume(tmp_path, cases):
     data = tmp_path / "var"
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/v1/loan"
     proc = _start(data, port)
     try:
@@ -112,7 +82,7 @@ def test_review_refer_restart_resume(tmp_path, cases):
         r = httpx.post(f"{base}/review", json=bad, timeout=30)
         assert r.status_code == 422 and r.json()["fields"][0]["field"] == "loan.product"
     finally:
-        _stop(proc)
+        stop_uvicorn(proc)
 
     proc = _start(data, port)  # the restart: the paused review must still be there
     try:
@@ -138,7 +108,7 @@ def test_review_refer_restart_resume(tmp_path, cases):
         r = httpx.post(f"{base}/review", json=cases["approve_supermarket"], timeout=60)
         assert r.status_code == 200 and r.json()["decision"] == "approve"
     finally:
-        _stop(proc)
+        stop_uvicorn(proc)
 
     from tools.credit.audit import AuditLog
 
