@@ -47,6 +47,10 @@ class DialogReport(BaseModel):
     gaps: list[GapCandidate] = Field(default_factory=list)
     review_note: str = ""
     reviewed_by: Literal["rules", "rules+llm"] = "rules"
+    #: who wrote the review note: the model, the template after a model failure, or the template
+    #: because no model is configured (same vocabulary as agents.common.llm_call.Source)
+    llm: Literal["llm", "fallback", "none"] = "none"
+    llm_reason: str | None = None
 
     @property
     def rule_ids(self) -> set[str]:

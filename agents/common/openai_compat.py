@@ -40,11 +40,12 @@ class PuhuiChatOpenAI(ChatOpenAI):
     """ChatOpenAI that never sends ``content: null`` and carries the suite's call policy.
 
     ``structured_method`` tells ``invoke_structured`` how this server does typed output ("tool":
-    a forced function call; "json": ``response_format={"type": "json_object"}``). ``call_gate``
+    a forced function call; "json": ``response_format={"type": "json_object"}``; "prompt": the schema in
+    the prompt, unconstrained decoding). ``call_gate``
     bounds concurrent (including abandoned) calls for this model.
     """
 
-    structured_method: Literal["tool", "json"] = "tool"
+    structured_method: Literal["tool", "json", "prompt"] = "tool"
     max_inflight: int = Field(4, ge=1, le=256)
     _gate: CallGate | None = PrivateAttr(default=None)
 
@@ -112,7 +113,7 @@ def deadline_http_clients(total_s: float) -> tuple[httpx.Client, httpx.AsyncClie
 
 def make_chat_openai(*, base_url: str, api_key: str, model: str, timeout_s: float, max_retries: int,
                      temperature: float, max_tokens: int | None = None,
-                     structured_method: Literal["tool", "json"] = "tool",
+                     structured_method: Literal["tool", "json", "prompt"] = "tool",
                      max_inflight: int = 4) -> PuhuiChatOpenAI:
     sync_client, async_client = deadline_http_clients(timeout_s)
     return PuhuiChatOpenAI(

@@ -59,9 +59,10 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(1, ge=0, le=5)
     llm_temperature: float = Field(0.2, ge=0, le=2)
     llm_max_tokens: int = Field(1024, ge=16, le=32768, description="Output cap per model call")
-    llm_structured_method: Literal["tool", "json"] = Field(
-        "tool", description="Typed output via a forced tool call, or JSON mode (json_object) for servers "
-        "without named tool_choice")
+    llm_structured_method: Literal["tool", "json", "prompt"] = Field(
+        "tool", description="Typed output via a forced tool call; JSON mode (json_object) for servers "
+        "without named tool_choice; or prompt (schema in the prompt, unconstrained decoding) for servers "
+        "whose constrained decoding can spin, e.g. llama.cpp with a small model")
     llm_max_inflight: int = Field(4, ge=1, le=256, description="Concurrent (incl. abandoned) model calls")
 
     # --- server ------------------------------------------------------------------------------

@@ -7,6 +7,10 @@ OpenAI-compatible servers actually implement:
   ``bind_tools`` returned no tool call on llama.cpp's server; a named choice did);
 - ``"json"``: ``response_format={"type": "json_object"}`` plus the schema in the system prompt.
   Never ``json_schema``: llama.cpp's server answers it with HTTP 500.
+- ``"prompt"``: the schema in the system prompt and a plain completion — no constrained decoding.
+  For servers whose grammar-constrained output can spin without bound (llama.cpp's server with a
+  small model, ENVIRONMENT.md): a plain completion honours ``max_tokens``, so the server is free
+  again when the call ends instead of blocking every later request.
 
 The reply is validated with Pydantic; an invalid one gets exactly one repair turn carrying the
 validation error. Timeouts, HTTP errors, refused connections, garbage and a second invalid reply
@@ -33,7 +37,7 @@ from prompts.loader import render
 
 log = logging.getLogger("puhui.llm")
 M = TypeVar("M", bound=BaseModel)
-Method = Literal["tool", "json"]
+Method = Literal["tool", "json", "prompt"]
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
 
 
@@ -78,7 +82,7 @@ def parse_reply(reply: BaseMessage, schema: type[M], method: Method) -> M:
             raise InvalidOutput(f"tool call arguments are not valid JSON: {bad.get('args')!r:.300}")
     text = reply.text if isinstance(reply.content, (str, list)) else ""
     if not text.strip():
-        raise InvalidOutput("the reply is empty" if method == "json" else "the reply has no tool call")
+        raise InvalidOutput("the reply has no tool call" if method == "tool" else "the reply is empty")
     return _validate(schema, json_from_text(text))
 
 
@@ -107,6 +111,8 @@ def _repair_turn(reply: BaseMessage, error: str, schema: type[BaseModel], method
 def _prepare(model: Any, messages: list[BaseMessage], schema: type[BaseModel], method: Method):
     if method == "tool":
         return model.bind_tools([schema], tool_choice=schema.__name__), messages
+    if method == "prompt":
+        return model, _with_json_instructions(messages, schema)
     return model.bind(response_format={"type": "json_object"}), _with_json_instructions(messages, schema)
 
 

@@ -55,7 +55,7 @@ class QaNodes:
         _, passed = score(findings, self.ctx.rubric)
         note = template_note(findings, passed)
         if self.llm is None:
-            return {"review_note": note, "reviewed_by": "rules"}
+            return {"review_note": note, "reviewed_by": "rules", "llm": "none", "llm_reason": "no_model"}
         dialog = Dialog.model_validate(state["dialog"])
         prompt = render("qa/review.md.j2",
                         turns=[{"role": "坐席" if t.role == "agent" else "客户", "text": mask_pii(t.text)} for t in dialog.turns],
@@ -66,8 +66,8 @@ class QaNodes:
                              check=lambda text: "too_long" if len(text) > 600 else None)
         if result.source != "llm":
             log.info("QA review note from the template (%s)", result.reason)
-            return {"review_note": note, "reviewed_by": "rules"}
-        return {"review_note": mask_pii(result.value), "reviewed_by": "rules+llm"}
+            return {"review_note": note, "reviewed_by": "rules", "llm": "fallback", "llm_reason": result.reason}
+        return {"review_note": mask_pii(result.value), "reviewed_by": "rules+llm", "llm": "llm", "llm_reason": None}
 
     def report(self, state: QaState) -> dict:
         dialog = Dialog.model_validate(state["dialog"])
@@ -75,5 +75,6 @@ class QaNodes:
         total, passed = score(findings, self.ctx.rubric)
         rep = DialogReport(dialog_id=dialog.id, channel=dialog.channel, turns=len(dialog.turns), score=total,
                            passed=passed, findings=findings, gaps=state.get("gaps", []),
-                           review_note=state.get("review_note", ""), reviewed_by=state.get("reviewed_by", "rules"))
+                           review_note=state.get("review_note", ""), reviewed_by=state.get("reviewed_by", "rules"),
+                           llm=state.get("llm", "none"), llm_reason=state.get("llm_reason"))
         return {"report": rep.model_dump()}

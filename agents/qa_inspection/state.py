@@ -11,4 +11,6 @@ class QaState(TypedDict, total=False):
     gaps: list[dict[str, Any]]
     review_note: str
     reviewed_by: str
+    llm: str  # "llm" | "fallback" | "none"
+    llm_reason: str | None
     report: dict[str, Any]  # tools.qa_models.DialogReport, dumped

@@ -17,6 +17,7 @@ import gradio as gr
 
 from agents.chain_map.schemas import ChainMapErrors, ChainMapResult
 from server.ui.chain_charts import flags_timeline, flows_figure
+from server.ui.llm_label import sources_line
 from tools.txn_flags import TYPOLOGY_NAMES_ZH
 
 log = logging.getLogger("puhui.ui")
@@ -135,7 +136,8 @@ def run_map(services, *form_and_file) -> tuple:
             return ("【输入有误】\n\n" + "\n".join(f"- `{e.loc}`：{e.msg}" for e in result.errors), *empty)
         txns, _ = parse_transactions(request.get("transactions") or [])
         n_flags = len(result.screening.flags) if result.screening else 0
-        status = f"【完成】{result.placement.name or '行业未识别'}；{len(txns)} 笔流水，{n_flags} 条预警。"
+        status = (f"【完成】{result.placement.name or '行业未识别'}；{len(txns)} 笔流水，{n_flags} 条预警。"
+                  f"｜模型：{sources_line(result.llm)}")
         if result.warnings:
             status += "\n" + "；".join(result.warnings)
         return (status, _picture(ctx, result), _placement_md(result), flows_figure(result), _profile_md(result),

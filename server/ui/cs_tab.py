@@ -14,6 +14,7 @@ import gradio as gr
 from agents.customer_service.build import bot_from_services
 from agents.customer_service.schemas import BotReply
 from server.services import Services
+from server.ui.llm_label import source_label
 
 log = logging.getLogger("puhui.ui")
 _OUTCOME_ZH = {"faq": "标准答案", "grounded": "知识库归纳（带引用）", "not_sure": "不确定，建议转人工", "handoff": "已转人工",
@@ -36,7 +37,7 @@ def status_markdown(reply: BotReply | None, session_id: str) -> str:
         return f"会话 `{session_id}` 已创建。" if session_id else "尚未开始会话。"
     lines = [f"**会话** `{session_id}` ｜ **结果** {_OUTCOME_ZH.get(reply.outcome, reply.outcome)}"
              f" ｜ **意图** {reply.intent or '-'} ｜ **置信度** {reply.confidence:.2f}"
-             f" ｜ **模型** {'大模型' if reply.llm == 'llm' else '确定性' if reply.llm == 'none' else '回退'}"]
+             f" ｜ **模型** {source_label(reply.llm)}"]
     if reply.disclosures:
         lines.append("**已附风险提示**：" + "、".join(reply.disclosures))
     if reply.pii_masked:

@@ -15,6 +15,8 @@ from typing import Any
 import gradio as gr
 from matplotlib.figure import Figure
 
+from server.ui.llm_label import source_label
+
 log = logging.getLogger("puhui.ui")
 
 DECISIONS = {"approve": "【同意授信】", "decline": "【不予授信】", "refer": "【转人工复核】"}
@@ -95,7 +97,7 @@ def points_figure(result, labels: dict[str, str]) -> Figure | None:
 
 def summary_markdown(result) -> str:
     lines = [f"### {DECISIONS[result.decision]}" + ("（待人工复核）" if result.status == "pending_review" else ""),
-             f"审查流水 `{result.thread_id}`"]
+             f"审查流水 `{result.thread_id}` ｜ 审查意见文字：{source_label(result.memo_source)}"]
     if result.score:
         lines.append(f"评分 **{result.score['score']}**（{result.band}档），违约概率 {result.score['pd']:.2%}")
     if result.limit and result.price:

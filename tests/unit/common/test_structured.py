@@ -115,6 +115,17 @@ def test_json_mode_sets_json_object_and_merges_the_schema_into_the_system_prompt
     assert messages[0].content.startswith("你是客服意图识别器。") and '"confidence"' in messages[0].content
 
 
+def test_prompt_mode_asks_in_the_prompt_without_any_constrained_decoding():
+    model = ScriptedChatModel(script=['好的：```json\n{"intent": "rate", "confidence": 2}\n```',
+                                      '{"intent": "rate", "confidence": 0.4}'])
+    res = _run(model, method="prompt")
+    assert res.source == "llm" and res.value == Intent(intent="rate", confidence=0.4) and res.attempts == 2
+    for messages, kwargs in model.calls:  # neither response_format nor tools: nothing a server can spin on
+        assert "response_format" not in kwargs and "tools" not in kwargs and "tool_choice" not in kwargs
+        assert '"confidence"' in messages[0].content
+    assert "JSON" in model.calls[1][0][-1].content  # the repair turn asks for JSON, not a tool call
+
+
 def test_model_without_tool_support_is_asked_in_json_mode():
     model = GenericFakeChatModel(messages=iter(['{"intent": "rate", "confidence": 0.3}']))
     res = _run(model)
