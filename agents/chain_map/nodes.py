@@ -4,31 +4,38 @@
 Two nodes may use a chat model — ``extract`` (reading free text) and ``prose`` (writing two
 paragraphs). Both go through agents.common.structured.invoke_structured, which returns the
 deterministic result (same type) when no model is configured or the model fails, and says which.
+The model's prose must also pass the shared grounding check (every sentence with a number or a
+product term supported by one of the fact passages it was given), else the template text is used.
 Facts, rankings and flags never come from the model.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import re
+from collections.abc import Iterable
 
 from langgraph.runtime import Runtime
 
 from agents.chain_map import positioning, profiling, strategy
 from agents.chain_map.context import ChainMapContext
-from agents.chain_map.schemas import ChainMapResult, EnterpriseInput, Extracted, Placement, Screening, StrategyProse
+from agents.chain_map.schemas import (STAGE_ZH, ChainMapResult, EnterpriseInput, Extracted, Placement, Screening,
+                                      StrategyProse)
 from agents.chain_map.state import ChainMapState
 from agents.chain_map.validation import validate_request
+from agents.common.grounding import check_grounding
 from agents.common.structured import invoke_structured
+from kb.schema import ProductDoc
 from prompts.loader import read, render
+from tools.pii import mask_pii
 from tools.txn_chain import ChainPlausibility
 from tools.txn_screening import screen_transactions
 
 _BOILERPLATE = re.compile(r"(一般项目|许可项目|依法须经批准的项目[^；;。]*|除依法须经批准的项目外[^；;。]*|"
                           r"凭营业执照依法自主开展经营活动|具体经营项目以[^；;。]*为准)[:：]?")
 _SPLIT = re.compile(r"[；;，,、。\n]+")
-_NUM = re.compile(r"\d+(?:\.\d+)?")
 _CORPORATE = ("有限公司", "有限责任公司", "股份", "集团", "合作社")
+log = logging.getLogger("puhui.chain_map")
 
 
 def validate(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
@@ -127,10 +134,22 @@ def prose_deterministic(facts: dict) -> StrategyProse:
     return StrategyProse(marketing_pitch=pitch[:1500] or "暂无营销建议。", risk_summary=risk[:1500] or "暂无风险提示。")
 
 
-def ungrounded_numbers(prose: StrategyProse, facts_text: str) -> list[str]:
-    """Numbers in the prose that do not occur in the facts given to the writer."""
-    text = prose.marketing_pitch + prose.risk_summary
-    return [n for n in _NUM.findall(text) if n not in facts_text]
+def prose_passages(facts: dict) -> list[str]:
+    """The writer's facts as passages, one per line of chain_map/strategy_facts.md.j2: the prompt
+    numbers exactly these, and the grounding check reads exactly these, so the two cannot drift."""
+    text = render("chain_map/strategy_facts.md.j2", stage=STAGE_ZH.get(facts.get("chain_stage") or "", ""), **facts)
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def product_terms(products: Iterable[ProductDoc]) -> list[str]:
+    """Product names and aliases from the corpus: a sentence naming one is a product claim."""
+    return [t for p in products for t in (p.name, *p.aliases) if len(t) >= 2]
+
+
+def unsupported_sentences(prose: StrategyProse, passages: list[str], terms: Iterable[str]) -> list[str] | None:
+    """None when the prose is grounded in ``passages``; else the sentences no passage supports."""
+    report = check_grounding(prose.marketing_pitch + "\n" + prose.risk_summary, passages, product_terms=list(terms))
+    return None if report.grounded else report.unsupported
 
 
 def prose(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
@@ -139,17 +158,20 @@ def prose(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
     industry = ctx.industries.get(seg) if seg else None
     facts = strategy.prose_facts(state["request"].enterprise.name, industry, state["marketing"], state["risk"],
                                  state["profile"])
-    facts_text = json.dumps(facts, ensure_ascii=False)
+    passages = prose_passages(facts)
     messages = [("system", read("chain_map/strategy_system.md")),
-                ("human", render("chain_map/strategy_user.md.j2", facts_json=facts_text))]
+                ("human", render("chain_map/strategy_user.md.j2", passages=passages))]
     got = invoke_structured(ctx.chat_model, messages, StrategyProse, timeout_s=ctx.llm_timeout_s,
                             fallback=lambda: prose_deterministic(facts))
-    value, source, warnings = got.value, got.source, []
-    if source == "llm" and (bad := ungrounded_numbers(value, facts_text)):
-        value, source = prose_deterministic(facts), "fallback"
-        warnings.append(f"模型文字含事实中没有的数字（{'、'.join(bad[:5])}），已改用模板文字")
+    value, source, reason, warnings = got.value, got.source, got.reason, []
+    if source == "llm" and (bad := unsupported_sentences(value, passages, product_terms(ctx.products))) is not None:
+        # only the offending sentences (masked, cut short) reach the log, never the whole prose
+        log.warning("strategy prose ungrounded, template used; unsupported: %s", [mask_pii(b)[:80] for b in bad[:3]])
+        value, source, reason = prose_deterministic(facts), "fallback", "ungrounded"
+    if reason == "ungrounded":
+        warnings.append("策略文字有句子在所给事实中找不到依据（ungrounded），已改用模板文字")
     elif source == "fallback":
-        warnings.append(f"策略文字模型调用失败（{got.reason}），已改用模板文字")
+        warnings.append(f"策略文字模型调用失败（{reason}），已改用模板文字")
     return {"marketing": state["marketing"].model_copy(update={"pitch": value.marketing_pitch}),
             "risk": state["risk"].model_copy(update={"summary": value.risk_summary}),
             "llm": {"prose": source}, "warnings": warnings}

@@ -1,7 +1,7 @@
 """Marketing and risk strategies derived from the chain position, the profile and the flags.
 
 Rankings, eligibility and risk lists are deterministic (tools and corpus); only the two prose
-paragraphs may come from a model (nodes.write_prose), and they never change these lists.
+paragraphs may come from a model (nodes.prose, grounded in prose_facts), and they never change these lists.
 """
 
 from __future__ import annotations

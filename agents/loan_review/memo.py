@@ -1,26 +1,31 @@
 """The credit memo: the standard template (prompts/loan_review/memo.md.j2) filled from tool outputs.
 
-Only the "审查综述" paragraph may come from a chat model, and only if every number it writes appears
-in the facts it was given (a grounding check on figures); otherwise, and whenever no model is
+Only the "审查综述" paragraph may come from a chat model. The model gets the facts as numbered
+passages (prompts/loan_review/memo_facts.md.j2), and its paragraph is used only if it states the
+system's conclusion and no other, and every sentence with a number or a product term is supported
+by one of those passages (agents.common.grounding, issue 9); otherwise, and whenever no model is
 configured or the call fails, the deterministic paragraph is used. Decisions never come from it.
 """
 
 from __future__ import annotations
 
-import json
-import re
+import logging
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from agents.common.grounding import check_grounding
 from agents.common.llm import invoke_text
+from kb.schema import ProductDoc
 from prompts.loader import read, render
+from tools.pii import mask_pii
 
 DECISION_LABELS = {"approve": "同意授信", "decline": "不予授信", "refer": "转人工复核"}
 STAGE_LABELS = {"upstream": "上游（种养殖/原材料）", "midstream": "中游（加工制造）", "downstream": "下游（批发零售/终端服务）",
                 "support": "配套服务"}
 LINK_LABELS = {"application": "申请人申报", "linker": "按经营范围自动识别", "none": "未识别"}
 SUPPORT = {"抵押": "抵押", "担保": "担保", "信用": "信用（无抵押无担保）"}
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
+log = logging.getLogger("puhui.loan_review")
 
 
 def fmt(x: Any) -> str:
@@ -80,29 +85,47 @@ def deterministic_prose(state: dict) -> str:
     return "".join(parts)
 
 
-def numbers_grounded(text: str, facts: dict[str, Any]) -> str | None:
-    """None when every multi-digit or decimal number in ``text`` occurs in the facts; else a reason."""
-    blob = json.dumps(facts, ensure_ascii=False)
-    known = set(NUMBER.findall(blob))
-    known |= {fmt(float(n)) for n in known} | {f"{float(n) * 100:.1f}" for n in known if "." in n}
-    known |= {f"{float(n) * 100:.2f}" for n in known if "." in n} | {str(int(float(n) * 100)) for n in known if "." in n}
-    for n in NUMBER.findall(text):
-        if (len(n) >= 2 or "." in n) and n not in known and fmt(float(n)) not in known:
-            return f"ungrounded_number:{n}"
+def prose_passages(state: dict) -> list[str]:
+    """The fact sheet as the passages the prompt numbers and the grounding check reads (one per
+    line of loan_review/memo_facts.md.j2), numbers formatted as the template paragraph formats them."""
+    text = render("loan_review/memo_facts.md.j2", f=facts_for_prose(state), fmt=fmt, pct=pct)
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def product_terms(products: Iterable[ProductDoc]) -> list[str]:
+    """Product names and aliases from the corpus: a sentence naming one is a product claim."""
+    return [t for p in products for t in (p.name, *p.aliases) if len(t) >= 2]
+
+
+def check_prose(text: str, passages: list[str], conclusion: str, terms: Iterable[str] = ()) -> str | None:
+    """None when the paragraph may be used; else the reason to use the template instead.
+
+    The conclusion is checked first and separately: a flipped one ("不予授信" for an approval) still
+    shares most of its wording with the conclusion passage, so the grounding check alone would pass it.
+    Only the unsupported sentences (masked, cut short) are logged, never the paragraph."""
+    others = [label for label in DECISION_LABELS.values() if label != conclusion]
+    if conclusion not in text or any(label in text for label in others):
+        return "conclusion_mismatch"
+    report = check_grounding(text, passages, product_terms=list(terms))
+    if not report.grounded:
+        log.warning("memo prose ungrounded, template used; unsupported: %s",
+                    [mask_pii(s)[:80] for s in report.unsupported[:3]])
+        return "ungrounded"
     return None
 
 
-def write_prose(state: dict, chat_model: Any | None, timeout_s: float) -> tuple[str, str]:
-    """(paragraph, source) where source is template | llm | fallback."""
+def write_prose(state: dict, chat_model: Any | None, timeout_s: float,
+                terms: Iterable[str] = ()) -> tuple[str, str, str | None]:
+    """(paragraph, source, reason): source is template | llm | fallback, reason why it fell back."""
     if chat_model is None:
-        return deterministic_prose(state), "template"
-    facts = facts_for_prose(state)
+        return deterministic_prose(state), "template", None
+    passages = prose_passages(state)
+    conclusion = decision_label(state)
     messages = [("system", read("loan_review/memo_prose_system.md")),
-                ("user", render("loan_review/memo_prose_user.md.j2",
-                                facts_json=json.dumps(facts, ensure_ascii=False, indent=1)))]
+                ("user", render("loan_review/memo_prose_user.md.j2", passages=passages))]
     result = invoke_text(chat_model, messages, timeout_s=timeout_s, fallback=lambda: deterministic_prose(state),
-                         check=lambda text: numbers_grounded(text, facts))
-    return result.value, ("llm" if result.source == "llm" else "fallback")
+                         check=lambda text: check_prose(text, passages, conclusion, terms))
+    return result.value, ("llm" if result.source == "llm" else "fallback"), result.reason
 
 
 def conditions(state: dict) -> list[str]:

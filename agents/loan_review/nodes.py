@@ -14,7 +14,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agents.loan_review.context import LoanReviewContext
-from agents.loan_review.memo import render_memo, write_prose
+from agents.loan_review.memo import product_terms, render_memo, write_prose
 from agents.loan_review.schemas import ReviewerAction
 from agents.loan_review.state import LoanReviewState
 from tools.credit.application import Application
@@ -103,9 +103,11 @@ def _memo(state: LoanReviewState, ctx: LoanReviewContext, prose: str) -> str:
 
 def draft_memo(state: LoanReviewState, runtime: Runtime[LoanReviewContext]) -> dict:
     ctx = runtime.context
-    prose, source = write_prose(dict(state), ctx.chat_model, ctx.llm_timeout_s)
+    prose, source, reason = write_prose(dict(state), ctx.chat_model, ctx.llm_timeout_s,
+                                        product_terms(ctx.products.values()))
+    why = f" ({reason})" if source == "fallback" else ""
     return {"memo": _memo(state, ctx, prose), "memo_source": source, "prose": prose,
-            "trace": [f"memo: prose from {source}"]}
+            "trace": [f"memo: prose from {source}{why}"]}
 
 
 def audit(state: LoanReviewState, runtime: Runtime[LoanReviewContext]) -> dict:

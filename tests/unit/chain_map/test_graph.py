@@ -1,6 +1,7 @@
 """The chain-map graph end to end: no LLM, a scripted fake chat model, unknown industries, bad input."""
 
 import json
+from dataclasses import replace
 
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
@@ -111,12 +112,8 @@ def test_with_scripted_chat_model(ctx, eyewear_request):
                            ensure_ascii=False)
     prose = json.dumps({"marketing_pitch": "建议优先推荐禾信税务贷，企业纳税信用良好，经营稳定。",
                         "risk_summary": "行业同质化竞争明显，需关注订单骤减和回款拖延。"}, ensure_ascii=False)
-    ctx.chat_model = _fake(extracted, prose)
-    try:
-        res = run_chain_map(eyewear_request, ctx)
-    finally:
-        ctx.chat_model = None
-    assert res.llm == {"extract": "llm", "prose": "llm"}
+    res = run_chain_map(eyewear_request, replace(ctx, chat_model=_fake(extracted, prose)))
+    assert res.llm == {"extract": "llm", "prose": "llm"} and not res.warnings
     assert res.placement.segment_id == "danyang_eyewear"
     assert res.marketing.pitch.startswith("建议优先推荐禾信税务贷") and "回款拖延" in res.risk.summary
     # the model writes; it does not rank: the product order is the same as without a model
@@ -127,14 +124,11 @@ def test_with_scripted_chat_model(ctx, eyewear_request):
 def test_chat_model_garbage_or_invented_numbers_fall_back(ctx, eyewear_request):
     invented = json.dumps({"marketing_pitch": "可给予额度888万元、利率2.1%的授信，保证通过。",
                            "risk_summary": "风险很低，基本没有问题，可以放心。"}, ensure_ascii=False)
-    ctx.chat_model = _fake("not json at all", "still not json", invented)
-    try:
-        res = run_chain_map(eyewear_request, ctx)
-    finally:
-        ctx.chat_model = None
+    res = run_chain_map(eyewear_request, replace(ctx, chat_model=_fake("not json at all", "still not json", invented)))
     assert res.llm == {"extract": "fallback", "prose": "fallback"}
     assert "888" not in res.marketing.pitch and res.placement.segment_id == "danyang_eyewear"
-    assert any("确定性抽取" in w for w in res.warnings) and any("888" in w for w in res.warnings)
+    assert any("确定性抽取" in w and "invalid_output" in w for w in res.warnings)
+    assert any("（ungrounded）" in w and "888" not in w for w in res.warnings)
 
 
 def test_industry_access_from_the_credit_policy_becomes_a_fact(mini_corpus, eyewear_request):
