@@ -95,6 +95,18 @@ class GroundingReport(BaseModel):
         return [s.sentence for s in self.sentences if s.needs_support and not s.supported]
 
 
+def anchored(answer: str, passages: Mapping[str, str] | Sequence[str], min_overlap: float = 0.5) -> bool:
+    """Whether at least one sentence of ``answer`` is supported by a passage. The grounding check
+    lets claim-free sentences through, so text that says nothing from the sources ("{not json", a
+    greeting) would pass it on its own; an answer must also be anchored in what it cites."""
+    texts = list(passages.values()) if isinstance(passages, Mapping) else list(passages)
+    for sentence in split_sentences(answer):
+        plain = _MARKER.sub("", sentence)
+        if bigrams(plain) and any(sentence_supported(plain, p, min_overlap) for p in texts):
+            return True
+    return False
+
+
 def _why_unsupported(sentence: str, candidates: Sequence[str], min_overlap: float) -> str:
     if not candidates:
         return "no cited passage"

@@ -6,7 +6,9 @@ Answer policy, in order:
 2. a complaint without such a match → hand-off;
 3. retrieved passages that really share the question's content words → a grounded answer with
    numbered citations (phrased by the model when there is one, and only if the grounding check
-   passes; otherwise the extractive answer);
+   passes; otherwise the extractive answer). A streaming client reads the model's answer live, one
+   checked sentence at a time (agents/common/gated_stream.py); from the first sentence that fails,
+   the extractive answer finishes it;
 4. otherwise an honest "not sure" with a hand-off offer; N such turns in a row → hand-off.
 The check then refuses forbidden promises and unmasked personal data and appends the disclosures
 the compliance policy requires.
@@ -20,7 +22,8 @@ from typing import Literal
 
 from langgraph.runtime import Runtime
 
-from agents.common.grounding import check_grounding
+from agents.common.gated_stream import gated_stream
+from agents.common.grounding import anchored, check_grounding
 from agents.common.llm import invoke_text
 from prompts.loader import render
 from tools.cs_phrases import contains_any, find_promises
@@ -98,35 +101,59 @@ class AnswerNodes:
         if not extractive:
             return BotReply(text=reply_text("not_sure", hotline=deps.compliance.official_hotline), outcome="not_sure",
                             intent=u.intent)
+        ranked = passages[:deps.max_sources]
+        conf = float(max((p.score or 0.0) for p in ranked)) if ranked else 0.0
         text = extractive
         if deps.llm is not None:
             system = render("customer_service/grounded_answer.md", passages=sources)
             cited = {str(s.n): s.text for s in sources}
+            terms = [a for a, _ in deps.lexicon.names]
 
             def check(candidate: str) -> str | None:
                 if find_promises(candidate, deps.compliance.forbidden_promises):
                     return "forbidden_promise"
-                report = check_grounding(candidate, cited, product_terms=[a for a, _ in deps.lexicon.names])
+                report = check_grounding(candidate, cited, product_terms=terms)
                 return None if report.grounded else "ungrounded"
 
-            out = invoke_text(deps.llm, [("system", system), ("human", u.query)], timeout_s=deps.llm_timeout_s,
-                              fallback=lambda: extractive, check=check)
+            def answer_check(candidate: str) -> str | None:  # the whole answer must also be anchored
+                return check(candidate) or (None if anchored(candidate, cited) else "ungrounded")
+
+            messages = [("system", system), ("human", u.query)]
+            if ctx.live and not find_promises(extractive, deps.compliance.forbidden_promises):
+                # Live: each sentence is checked before the customer sees it. (An extractive answer
+                # the check node would hold back is never streamed: it goes the non-live way.)
+                ctx.start(BotReply(text="", outcome="grounded", intent=u.intent, sources=sources, confidence=conf))
+                out = gated_stream(deps.llm, messages, timeout_s=deps.llm_timeout_s, fallback=lambda: extractive,
+                                   check=check, sink=ctx.emit, separator=reply_text("live_cut"),
+                                   anchor=lambda sentence: anchored(sentence, cited))
+            else:
+                out = invoke_text(deps.llm, messages, timeout_s=deps.llm_timeout_s, fallback=lambda: extractive,
+                                  check=answer_check)
             ctx.mark_llm(out.source)
             text = out.value
         used = [s for s in sources if f"[{s.n}]" in text] or sources
-        conf = max((p.score or 0.0) for p in passages[:deps.max_sources]) if passages else 0.0
-        return BotReply(text=text, outcome="grounded", intent=u.intent, sources=used, confidence=float(conf))
+        return BotReply(text=text, outcome="grounded", intent=u.intent, sources=used, confidence=conf)
 
     # --- check ---------------------------------------------------------------------------------
     def check(self, state: CsState, runtime: Runtime[TurnContext]) -> dict:
-        """Last line of defence before the customer reads anything."""
+        """Last line of defence before the customer reads anything. A reply streamed live was checked
+        sentence by sentence (the same promise check, grounding and masking) before each sentence
+        left; the customer has read it, so it is never replaced or rewritten here — only appended to."""
         deps = self.deps
         reply = BotReply.model_validate(state["draft"])
+        sent = runtime.context.streamed
+        live = bool(sent) and reply.text.startswith(sent)
         if reply.text and find_promises(reply.text, deps.compliance.forbidden_promises):
-            log.warning("reply held back: forbidden promise in %s answer", reply.outcome)
-            reply = BotReply(text=reply_text("not_sure", hotline=deps.compliance.official_hotline), outcome="not_sure",
-                             intent=reply.intent)
-        reply.text = mask_pii(reply.text)
+            if live:  # cannot happen: every released sentence passed find_promises
+                log.error("forbidden promise in a reply already streamed (%s answer)", reply.outcome)
+            else:
+                log.warning("reply held back: forbidden promise in %s answer", reply.outcome)
+                reply = BotReply(text=reply_text("not_sure", hotline=deps.compliance.official_hotline),
+                                 outcome="not_sure", intent=reply.intent)
+        if live:
+            reply.text = sent + mask_pii(reply.text[len(sent):])
+        else:
+            reply.text = mask_pii(reply.text)
         if reply.outcome in ("faq", "grounded", "account") and reply.text:
             u = state.get("understanding") or {}
             hits = CsNodes.faq_hits(state)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 
 from tools.pii import mask_pii
 
@@ -26,8 +27,11 @@ def history_key(customer_id: str, turns: list[tuple[str, str]]) -> str:
 
 
 def send_with_history(bot: CsBot, customer_id: str, messages: list[tuple[str, str]],
-                      session_id: str | None = None, channel: str = "openai") -> TurnResult:
-    """``messages``: (role, text) with the new user message last. Raises ValueError, SessionNotFound."""
+                      session_id: str | None = None, channel: str = "openai", *,
+                      on_delta: Callable[[str], None] | None = None,
+                      on_start: Callable[[TurnResult], None] | None = None) -> TurnResult:
+    """``messages``: (role, text) with the new user message last. Raises ValueError, SessionNotFound.
+    ``on_delta``/``on_start``: live streaming hooks, as in ``CsBot.send``."""
     convo = [(r, t) for r, t in messages if r in ("user", "assistant")]
     if not convo or convo[-1][0] != "user":
         raise ValueError("the last message must have role 'user'")
@@ -42,7 +46,7 @@ def send_with_history(bot: CsBot, customer_id: str, messages: list[tuple[str, st
         if session_id is None:
             info, _ = bot.create_session(customer_id, channel, history=prior)
             session_id = info.id
-    result = bot.send(session_id, customer_id, text)
+    result = bot.send(session_id, customer_id, text, on_delta=on_delta, on_start=on_start)
     bot.sessions.remember_key(history_key(customer_id, [*prior, ("user", text), ("assistant", result.reply.text)]),
                               session_id)
     return result

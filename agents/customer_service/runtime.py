@@ -2,10 +2,14 @@
 
 ``CsDeps`` is the typed configuration object the graph is built with; ``TurnContext`` is LangGraph's
 per-run context: it is not checkpointed, so the query embedding and timings never reach the database.
+It also carries the optional live sink of a streaming client: with one, the grounded answer is sent
+sentence by sentence as the model writes it (each sentence checked first), and ``streamed`` records
+what was sent, which later nodes may only append to.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +21,10 @@ from tools.cs_guard import CsGuard
 from tools.cs_policy import CsCompliance
 
 from agents.customer_service.faq_match import FaqMatcher
+from agents.customer_service.schemas import BotReply
 from agents.customer_service.understand import ProductLexicon
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,6 +53,36 @@ class TurnContext:
     timings: dict[str, float] = field(default_factory=dict)
     query_vec: np.ndarray | None = None
     llm: str = "none"  # "llm" when a model wrote part of the turn, "fallback" when it failed
+    #: live text for a streaming client (called from the turn's worker thread); None: nothing is live
+    on_delta: Callable[[str], None] | None = None
+    #: called once before the first live delta with the reply being streamed (text empty; outcome,
+    #: intent, candidate sources and confidence set), so a client can get its metadata first
+    on_start: Callable[[BotReply], None] | None = None
+    #: the reply text already sent live: the customer has read it, so it is never rewritten
+    streamed: str = ""
+
+    @property
+    def live(self) -> bool:
+        return self.on_delta is not None
+
+    def start(self, draft: BotReply) -> None:
+        if self.on_start is not None:
+            try:
+                self.on_start(draft)
+            except Exception:  # a failing client must not fail (and so lose) the turn
+                log.warning("live start hook failed; the turn continues", exc_info=True)
+                self.on_start = None
+
+    def emit(self, text: str) -> None:
+        """Send live text. ``streamed`` records it even when the client is gone: the turn finishes
+        and is saved whatever happens to the connection."""
+        self.streamed += text
+        if self.on_delta is not None:
+            try:
+                self.on_delta(text)
+            except Exception:
+                log.warning("live delta sink failed; the rest of the turn is not streamed", exc_info=True)
+                self.on_delta = None
 
     def mark_llm(self, source: str) -> None:
         if source == "llm" and self.llm != "fallback":

@@ -3,6 +3,10 @@ masked transcripts. The HTTP routers, the CLI, the Gradio tab and the eval suite
 
 This is the boundary where personal data is masked: the raw message never enters the graph (whose
 input the checkpointer writes to disk), a log line, or a model prompt.
+
+A streaming caller passes ``on_delta`` (and ``on_start``) to ``send``: the grounded answer then
+reaches it live, sentence by sentence, while the turn runs. The hooks are called from the thread
+running the turn; the turn is saved once, at its end, whether or not the caller is still listening.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import sqlite3
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -107,8 +112,14 @@ class CsBot:
             "turn_index": 0, "unresolved_turns": 0, "handoff": None, "topic": topic}, as_node="finish")
         return info, greeting
 
-    def send(self, session_id: str, customer_id: str, text: str) -> TurnResult:
-        """One customer message → one bot reply. Raises SessionNotFound, ValueError for bad input."""
+    def send(self, session_id: str, customer_id: str, text: str, *, on_delta: Callable[[str], None] | None = None,
+             on_start: Callable[[TurnResult], None] | None = None) -> TurnResult:
+        """One customer message → one bot reply. Raises SessionNotFound, ValueError for bad input.
+
+        With ``on_delta``, a grounded answer the model writes is sent through it live (each sentence
+        checked first), after ``on_start`` got the reply's metadata (text still empty). The returned
+        reply's text always starts with everything sent live; the rest (disclosures, notices) is not
+        sent through ``on_delta`` — the caller sends ``reply.text[len(sent):]``."""
         if not text or not text.strip():
             raise ValueError("message must not be empty")
         if len(text) > MAX_MESSAGE_CHARS:
@@ -117,7 +128,9 @@ class CsBot:
         if info is None:
             raise SessionNotFound(session_id)
         masked, kinds = mask_message(text.strip())
-        ctx = TurnContext()
+        ctx = TurnContext(on_delta=on_delta)
+        if on_start is not None:
+            ctx.on_start = lambda draft: on_start(TurnResult(session_id=session_id, reply=draft))
         out = self._invoke(session_id, info, masked, kinds, ctx, time.perf_counter())
         self.sessions.touch(session_id, int(out.get("turn_index", 0)))
         reply = BotReply.model_validate(out["reply"])

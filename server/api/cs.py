@@ -2,22 +2,27 @@
 
 - ``POST /v1/cs/sessions`` — open a session (201) with the bot's greeting;
 - ``POST /v1/cs/sessions/{id}/messages`` — one message → one reply; ``"stream": true`` in the body
-  or ``Accept: text/event-stream`` streams it as Server-Sent Events (``meta``, ``delta``…, ``done``);
+  or ``Accept: text/event-stream`` streams it as Server-Sent Events (``meta``, ``delta``…, ``done``;
+  ``replace`` if the final text does not continue what was streamed; ``error`` if the turn fails
+  after streaming began). With a model, a grounded answer streams live as the model writes it, one
+  checked sentence at a time; the ``done`` event carries the final reply (sources, disclosures, timings);
 - ``GET /v1/cs/sessions/{id}`` — the masked transcript and hand-off state.
 
 The customer id comes only from the authenticated caller; a session of another customer answers 404
 exactly like one that does not exist. Each reply carries a ``Server-Timing`` header (embedding,
-FAQ match, retrieval, graph, serialisation) — the load benchmark reads it.
+FAQ match, retrieval, graph, serialisation) — the load benchmark reads it — except a live stream,
+whose headers leave before the turn ends (its timings are in the ``done`` event).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
-from typing import Literal
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
@@ -82,17 +87,65 @@ def server_timing(timings: dict[str, float]) -> str:
     return ", ".join(f"{k.replace('_', '-')};dur={v:.2f}" for k, v in timings.items())
 
 
+def turn_error(exc: Exception, session_id: str) -> HTTPException:
+    """The HTTP error for a turn that failed before any of its reply was sent."""
+    if isinstance(exc, SessionNotFound):
+        return HTTPException(404, detail="session not found")
+    if isinstance(exc, ValueError):
+        return HTTPException(422, detail={"error": "invalid request", "fields": [{"field": "text", "message": str(exc)}]})
+    log.error("customer-service turn failed (session %s)", session_id, exc_info=exc)
+    return HTTPException(503, detail="the assistant could not answer right now; please retry or call 400-800-1234")
+
+
 async def run_turn(request: Request, session_id: str, text: str) -> TurnResult:
     caller = caller_of(request)
     try:  # one thread-pool hop per turn: the bot is built (once) and used in the same worker call
         return await run_in_threadpool(lambda: get_bot(request).send(session_id, caller.customer_id, text))
-    except SessionNotFound:
-        raise HTTPException(404, detail="session not found") from None
-    except ValueError as exc:
-        raise HTTPException(422, detail={"error": "invalid request", "fields": [{"field": "text", "message": str(exc)}]}) from None
-    except Exception:
-        log.exception("customer-service turn failed (session %s)", session_id)
-        raise HTTPException(503, detail="the assistant could not answer right now; please retry or call 400-800-1234") from None
+    except Exception as exc:
+        raise turn_error(exc, session_id) from None
+
+
+#: live turns still running after their client left (a reference keeps the task alive until it ends)
+_RUNNING: set[asyncio.Future] = set()
+LiveRun = Callable[[Callable[[str], None], Callable[[TurnResult], None]], TurnResult]
+
+
+class LiveTurn:
+    """A turn running in a worker thread whose reply is read as it is written.
+
+    ``get()`` returns, in order: ("start", TurnResult with the draft reply) when a live answer
+    begins, ("delta", text)…, then ("end", TurnResult) or ("error", exception). A turn without a
+    live answer gives just ("end", …). The worker is not tied to the HTTP response: when the client
+    disconnects, the turn still finishes and is saved, and what it would have sent is dropped.
+    """
+
+    def __init__(self, run: LiveRun):
+        self._run = run
+        self._loop = asyncio.get_running_loop()
+        self._items: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+
+    def _put(self, item: tuple[str, Any]) -> None:
+        try:
+            self._loop.call_soon_threadsafe(self._items.put_nowait, item)
+        except RuntimeError:  # the event loop is closed (server shutting down): nobody is listening
+            pass
+
+    def _work(self) -> None:
+        try:
+            result = self._run(lambda text: self._put(("delta", text)), lambda draft: self._put(("start", draft)))
+        except Exception as exc:
+            self._put(("error", exc))
+        else:
+            self._put(("end", result))
+
+    def start(self) -> "LiveTurn":
+        task = asyncio.ensure_future(run_in_threadpool(self._work))
+        _RUNNING.add(task)
+        task.add_done_callback(_RUNNING.discard)
+        return self
+
+    async def get(self) -> tuple[str, Any]:
+        return await self._items.get()
 
 
 @router.post("/sessions", status_code=201, response_model=SessionCreated, responses=_UNAVAILABLE)
@@ -107,15 +160,59 @@ def _chunks(text: str, size: int = 16) -> list[str]:
     return [text[i:i + size] for i in range(0, len(text), size)] or [""]
 
 
-async def _events(result: TurnResult, done: str) -> AsyncIterator[dict]:
+def _meta(result: TurnResult) -> dict:
     r = result.reply
     meta = {"session_id": result.session_id, "outcome": r.outcome, "intent": r.intent, "faq_id": r.faq_id,
             "confidence": r.confidence, "sources": [s.model_dump() for s in r.sources], "disclosures": r.disclosures,
             "handoff": r.handoff.model_dump() if r.handoff else None}
-    yield {"event": "meta", "data": json.dumps(meta, ensure_ascii=False)}
-    for piece in _chunks(r.text):
-        yield {"event": "delta", "data": json.dumps({"text": piece}, ensure_ascii=False)}
+    return {"event": "meta", "data": json.dumps(meta, ensure_ascii=False)}
+
+
+def _delta(text: str) -> dict:
+    return {"event": "delta", "data": json.dumps({"text": text}, ensure_ascii=False)}
+
+
+def _done_payload(result: TurnResult) -> str:
+    return MessageOut(session_id=result.session_id, reply=result.reply, timings_ms=result.timings_ms).model_dump_json()
+
+
+async def _events(result: TurnResult, done: str) -> AsyncIterator[dict]:
+    """A reply that was complete before streaming began (FAQ answers, no model, …)."""
+    yield _meta(result)
+    for piece in _chunks(result.reply.text):
+        yield _delta(piece)
     yield {"event": "done", "data": done}
+
+
+async def _live_events(live: LiveTurn, started: TurnResult) -> AsyncIterator[dict]:
+    """A live answer: ``meta`` from the draft (outcome, intent, candidate sources), the model's checked
+    sentences as they are released, then the rest of the final text (disclosures, notices) and
+    ``done`` with the final reply. If the final text does not continue what was sent, ``replace``
+    carries it whole (the check node is built never to do that to a live reply)."""
+    yield _meta(started)
+    sent = ""
+    while True:
+        kind, value = await live.get()
+        if kind == "delta":
+            sent += value
+            yield _delta(value)
+        elif kind == "end":
+            final = value.reply.text
+            if final.startswith(sent):
+                rest = final[len(sent):]
+                for piece in _chunks(rest) if rest else []:
+                    yield _delta(piece)
+            else:
+                log.error("final reply does not continue the streamed text (session %s)", value.session_id)
+                yield {"event": "replace", "data": json.dumps({"text": final}, ensure_ascii=False)}
+            yield {"event": "done", "data": _done_payload(value)}
+            return
+        elif kind == "error":
+            log.error("customer-service turn failed while streaming (session %s)", started.session_id, exc_info=value)
+            yield {"event": "error", "data": json.dumps(
+                {"detail": "the assistant could not finish this answer; please retry or call 400-800-1234"},
+                ensure_ascii=False)}
+            return
 
 
 @router.post("/sessions/{session_id}/messages", response_model=MessageOut,
@@ -123,20 +220,39 @@ async def _events(result: TurnResult, done: str) -> AsyncIterator[dict]:
                         200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE when streaming"}})
 async def post_message(request: Request, body: MessageIn,
                        session_id: str = Path(max_length=64, description="from POST /v1/cs/sessions")):
-    """One turn. The reply is checked (grounding, forbidden promises, personal data) before any of it
-    is sent, so streaming replays the checked text: no token reaches the customer unchecked."""
+    """One turn. Nothing reaches the customer unchecked: a JSON reply is checked whole (grounding,
+    forbidden promises, personal data); a streamed one either replays a reply already checked, or —
+    for a grounded answer the model writes — sends each sentence live only after it passed the same
+    checks, and finishes with the extractive answer from the first sentence that fails."""
     if not re.match(SESSION_ID, session_id):
         raise HTTPException(404, detail="session not found")
-    result = await run_turn(request, session_id, body.text)
-    t0 = time.perf_counter()
-    out = MessageOut(session_id=result.session_id, reply=result.reply, timings_ms=result.timings_ms)
-    payload = out.model_dump_json()
-    timings = {**result.timings_ms, "serialize": (time.perf_counter() - t0) * 1000}
-    headers = {"Server-Timing": server_timing(timings), "X-Puhui-Session": result.session_id}
     wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
     if wants_stream:
-        return EventSourceResponse(_events(result, payload), headers=headers, ping=15)
+        return await _stream_turn(request, session_id, body.text)
+    result = await run_turn(request, session_id, body.text)
+    t0 = time.perf_counter()
+    payload = _done_payload(result)
+    timings = {**result.timings_ms, "serialize": (time.perf_counter() - t0) * 1000}
+    headers = {"Server-Timing": server_timing(timings), "X-Puhui-Session": result.session_id}
     return Response(payload, media_type="application/json", headers=headers)
+
+
+async def _stream_turn(request: Request, session_id: str, text: str) -> EventSourceResponse:
+    """Start the turn and wait for its first sign: an error before anything was sent is still an
+    HTTP status; a finished reply is replayed; a live answer streams as it comes."""
+    customer_id = caller_of(request).customer_id
+    live = LiveTurn(lambda on_delta, on_start: get_bot(request).send(
+        session_id, customer_id, text, on_delta=on_delta, on_start=on_start)).start()
+    kind, value = await live.get()
+    if kind == "error":
+        raise turn_error(value, session_id)
+    if kind == "end":
+        t0 = time.perf_counter()
+        payload = _done_payload(value)
+        timings = {**value.timings_ms, "serialize": (time.perf_counter() - t0) * 1000}
+        headers = {"Server-Timing": server_timing(timings), "X-Puhui-Session": value.session_id}
+        return EventSourceResponse(_events(value, payload), headers=headers, ping=15)
+    return EventSourceResponse(_live_events(live, value), headers={"X-Puhui-Session": value.session_id}, ping=15)
 
 
 @router.get("/sessions/{session_id}", response_model=SessionView, responses=_NOT_FOUND)

@@ -6,6 +6,11 @@ The bot is stateful: a session id may be passed as the ``X-Session-Id`` header o
 body field; otherwise the history identifies the session (agents/customer_service/history.py).
 Client ``system`` messages are ignored: the bank's policies are not negotiable by the caller.
 Errors use OpenAI's error shape so clients raise their usual exceptions.
+
+With ``stream: true`` a grounded answer the model writes streams live, one checked sentence at a
+time (see server/api/cs.py); the chunks then carry the rest of the final reply (disclosures,
+notices), and the last chunk the ``puhui`` metadata. A reply that was complete before streaming
+began (FAQ answers, no model) is sent in chunks as before.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -25,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agents.customer_service.history import send_with_history
 from agents.customer_service.service import SessionNotFound, TurnResult
-from server.api.cs import SESSION_ID, caller_of, get_bot, server_timing
+from server.api.cs import SESSION_ID, LiveTurn, caller_of, get_bot, server_timing
 
 log = logging.getLogger("puhui.cs")
 router = APIRouter(tags=["openai-compatible"])
@@ -82,18 +87,60 @@ def _extra(result: TurnResult) -> dict[str, Any]:
             "handoff": r.handoff.model_dump() if r.handoff else None}
 
 
-def _stream(cid: str, created: int, result: TurnResult) -> Iterator[str]:
-    def chunk(delta: dict, finish: str | None = None, **extra: Any) -> str:
-        body = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
-        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+def _chunk(cid: str, created: int, delta: dict, finish: str | None = None, **extra: Any) -> str:
+    body = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+    return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
-    yield chunk({"role": "assistant", "content": ""})
+
+def _stream(cid: str, created: int, result: TurnResult) -> Iterator[str]:
+    """A reply that was complete before streaming began."""
+    yield _chunk(cid, created, {"role": "assistant", "content": ""})
     text = result.reply.text
     for i in range(0, len(text), 16):
-        yield chunk({"content": text[i:i + 16]})
-    yield chunk({}, "stop", puhui=_extra(result))
+        yield _chunk(cid, created, {"content": text[i:i + 16]})
+    yield _chunk(cid, created, {}, "stop", puhui=_extra(result))
     yield "data: [DONE]\n\n"
+
+
+async def _live_stream(cid: str, created: int, live: LiveTurn) -> AsyncIterator[str]:
+    """A live answer: each checked sentence as released, then the rest of the final text. The check
+    node only appends to a live reply (it is built so, and tested), so there is never anything to
+    take back — OpenAI's chunk protocol could not."""
+    yield _chunk(cid, created, {"role": "assistant", "content": ""})
+    sent = ""
+    while True:
+        kind, value = await live.get()
+        if kind == "delta":
+            sent += value
+            yield _chunk(cid, created, {"content": value})
+        elif kind == "end":
+            final = value.reply.text
+            if final.startswith(sent):
+                rest = final[len(sent):]
+                for i in range(0, len(rest), 16):
+                    yield _chunk(cid, created, {"content": rest[i:i + 16]})
+            else:
+                log.error("final reply does not continue the streamed text (session %s)", value.session_id)
+            # no Server-Timing header on a live stream (it left before the turn ended): timings here
+            yield _chunk(cid, created, {}, "stop", puhui={**_extra(value), "timings_ms": value.timings_ms})
+            yield "data: [DONE]\n\n"
+            return
+        elif kind == "error":
+            log.error("openai-compatible turn failed while streaming", exc_info=value)
+            error = {"message": "the assistant could not finish this answer; please retry", "type": "server_error",
+                     "param": None, "code": "unavailable"}
+            yield f"data: {json.dumps({'error': error}, ensure_ascii=False)}\n\n"
+            return
+
+
+def _turn_error(exc: Exception) -> JSONResponse:
+    if isinstance(exc, SessionNotFound):
+        return oa_error(404, "session not found", "session_id", "session_not_found")
+    if isinstance(exc, ValueError):
+        return oa_error(400, str(exc), "messages")
+    log.error("openai-compatible turn failed", exc_info=exc)
+    return oa_error(503, "the assistant could not answer right now; please retry", None, "unavailable")
 
 
 @router.post("/v1/chat/completions", responses={400: {"description": "bad messages"}, 404: {"description": "unknown model or session"},
@@ -111,19 +158,23 @@ async def chat_completions(request: Request, body: ChatCompletionRequest):
         return oa_error(404, "session not found", "session_id", "session_not_found")
     caller = caller_of(request)
     bot = await run_in_threadpool(get_bot, request)
+    cid, created = "chatcmpl-" + secrets.token_hex(12), int(time.time())
+    if body.stream:
+        live = LiveTurn(lambda on_delta, on_start: send_with_history(
+            bot, caller.customer_id, messages, session_id, on_delta=on_delta, on_start=on_start)).start()
+        kind, value = await live.get()
+        if kind == "error":
+            return _turn_error(value)
+        if kind == "start":  # headers leave now; the timings come with the turn, in its metadata
+            return StreamingResponse(_live_stream(cid, created, live), media_type="text/event-stream",
+                                     headers={"X-Puhui-Session": value.session_id})
+        headers = {"X-Puhui-Session": value.session_id, "Server-Timing": server_timing(value.timings_ms)}
+        return StreamingResponse(_stream(cid, created, value), media_type="text/event-stream", headers=headers)
     try:
         result = await run_in_threadpool(send_with_history, bot, caller.customer_id, messages, session_id)
-    except SessionNotFound:
-        return oa_error(404, "session not found", "session_id", "session_not_found")
-    except ValueError as exc:
-        return oa_error(400, str(exc), "messages")
-    except Exception:
-        log.exception("openai-compatible turn failed")
-        return oa_error(503, "the assistant could not answer right now; please retry", None, "unavailable")
-    cid, created = "chatcmpl-" + secrets.token_hex(12), int(time.time())
+    except Exception as exc:
+        return _turn_error(exc)
     headers = {"X-Puhui-Session": result.session_id, "Server-Timing": server_timing(result.timings_ms)}
-    if body.stream:
-        return StreamingResponse(_stream(cid, created, result), media_type="text/event-stream", headers=headers)
     prompt = "".join(t for _, t in messages)
     return JSONResponse(headers=headers, content={
         "id": cid, "object": "chat.completion", "created": created, "model": MODEL,

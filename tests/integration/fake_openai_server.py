@@ -7,6 +7,10 @@ answers; ``garbage`` sends 200 with a non-JSON body; ``invalid_json`` sends a we
 whose content and tool arguments are broken JSON; ``500`` fails; ``trickle`` sends one byte (or one
 SSE chunk) every ``trickle_s`` seconds, forever; ``null_content_500`` fails like llama.cpp when a
 request message has ``content: null``. Every request body is kept in ``requests``.
+
+A streamed ``ok`` answer sends ``text`` in pieces of ``stream_chunk_chars`` characters, waiting
+``stream_delay_s`` before each (a model writing token by token); ``streams_finished`` counts the
+streams sent to the end, so a test can tell whether a client saw text before the model finished.
 """
 
 from __future__ import annotations
@@ -85,11 +89,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
-            for piece in [fake.text[i:i + 2] for i in range(0, len(fake.text), 2)]:
+            size = max(1, fake.stream_chunk_chars)
+            for piece in [fake.text[i:i + size] for i in range(0, len(fake.text), size)]:
+                if fake.stream_delay_s and fake.stop.wait(fake.stream_delay_s):
+                    return
                 chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "fake",
                          "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
                 self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+                self.wfile.flush()
             self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+            with fake.lock:
+                fake.streams_finished += 1
             return
         if isinstance(choice, dict):
             name = choice["function"]["name"]
@@ -127,6 +138,9 @@ class FakeOpenAIServer(ThreadingHTTPServer):
         self.mode = "ok"
         self.delay_s = 5.0
         self.trickle_s = 0.2
+        self.stream_chunk_chars = 2
+        self.stream_delay_s = 0.0
+        self.streams_finished = 0
         self.text = "您好，这里是禾信银行。"
         self.json_content = "{}"
         self.tool_args = "{}"

@@ -57,3 +57,11 @@ def test_empty_answer_is_not_grounded_and_list_passages_are_numbered():
     assert not check_grounding("", PASSAGES).grounded
     assert check_grounding("额度最高300万元[1]。", [TAX]).grounded
     assert split_sentences("一。二！三？\n四") == ["一。", "二！", "三？", "四"]
+
+
+def test_anchored_needs_one_sentence_supported_by_a_passage():
+    from agents.common.grounding import anchored
+
+    passages = ["丹阳眼镜产业的上游是树脂单体和镜架金属材料供应商。"]
+    assert anchored("您好。上游是树脂单体和镜架金属材料供应商[1]。", passages)
+    assert not anchored("{not json", passages) and not anchored("您好，很高兴为您服务。", passages)
