@@ -64,9 +64,9 @@ def serve(
 
 
 def _register_all() -> None:
-    from cli import chain_cmds, cs_cmds, eval_cmds, graph_cmds, kb_cmds, loan_cmds
+    from cli import chain_cmds, copilot_cmds, cs_cmds, eval_cmds, graph_cmds, kb_cmds, loan_cmds
 
-    for module in (kb_cmds, graph_cmds, chain_cmds, loan_cmds, cs_cmds, eval_cmds):
+    for module in (kb_cmds, graph_cmds, chain_cmds, loan_cmds, cs_cmds, copilot_cmds, eval_cmds):
         module.register(app, get_settings)
 
 

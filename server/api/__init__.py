@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from server.api import chain, cs, kb, loan, openai_compat, qa
+    from server.api import chain, copilot, cs, kb, loan, openai_compat, qa
 
-    return [kb.router, chain.router, loan.router, cs.router, openai_compat.router, qa.router]
+    return [kb.router, chain.router, loan.router, cs.router, openai_compat.router, qa.router,
+            copilot.router]

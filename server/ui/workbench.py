@@ -38,6 +38,7 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("质检", "qa", "server.ui.qa_tab"),
     TabSpec("知识库", "kb", "server.ui.kb_tab"),
     TabSpec("评测", "eval", "server.ui.eval_tab"),
+    TabSpec("员工助手", "copilot", "server.ui.copilot_tab"),
 )
 
 
