@@ -34,7 +34,10 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     def run(
         ctx: typer.Context,
         suite: str = typer.Option(None, "--suite", help="Comma-separated suites (default: all)"),
-        llm: str = typer.Option("none", "--llm", help="none | openai"),
+        llm: str = typer.Option("none", "--llm", help="none | openai: the model of the assistants under test"),
+        judge: str = typer.Option("auto", "--judge",
+                                  help="auto | none | openai: the model that scores faithfulness/helpfulness "
+                                       "(auto = same as --llm; none = rule-based judges only)"),
         limit: int = typer.Option(None, "--limit", min=1, help="At most N cases per suite"),
         out: Path = typer.Option(None, "--out", help="Run folder (default var/eval/<timestamp>); reused = resume"),
         workers: int = typer.Option(2, "--workers", min=1, max=16),
@@ -50,17 +53,22 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
 
         if llm not in ("none", "openai"):
             _fail("--llm must be none or openai")
+        if judge not in ("auto", "none", "openai"):
+            _fail("--judge must be auto, none or openai")
+        judge = llm if judge == "auto" else judge
         settings = get_settings()
         if llm != settings.llm_provider:
             settings = settings.model_copy(update={"llm_provider": llm})
-        if llm == "openai" and (not settings.llm_base_url or not settings.llm_model):
-            _fail("--llm openai needs PUHUI_LLM_BASE_URL and PUHUI_LLM_MODEL")
+        if "openai" in (llm, judge) and (not settings.llm_base_url or not settings.llm_model):
+            _fail("--llm/--judge openai needs PUHUI_LLM_BASE_URL and PUHUI_LLM_MODEL")
         try:
             suites = select(_split(suite), fast_only=fast)
         except KeyError as exc:
             _fail(str(exc.args[0]))
         out = out or settings.data_dir / "eval" / datetime.now().strftime("%Y%m%d-%H%M%S")
-        ctx_eval = EvalContext(services=Services(settings), llm_mode=llm, shared_data_dir=settings.shared_data_dir)
+        services = Services(settings)
+        ctx_eval = EvalContext(services=services, llm_mode=llm, shared_data_dir=settings.shared_data_dir,
+                               judge_model=_judge_model(judge, services), judge_timeout_s=settings.llm_timeout_s)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err) as progress:
             tasks: dict[str, int] = {}
@@ -134,11 +142,51 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
             _fail(str(exc))
 
 
+def _judge_model(judge: str, services):
+    """The judge's chat model: the assistants' own when they run with it, else one built from the same
+    settings (``--llm none --judge openai`` judges the deterministic answers); None = rules only."""
+    if judge != "openai":
+        return None
+    if services.settings.llm_provider == "openai":
+        return services.llm
+    from agents.common.llm import build_chat_model
+
+    return build_chat_model(services.settings.model_copy(update={"llm_provider": "openai"}))
+
+
+def _answered_by(s: dict) -> str:
+    """"LLM / fallback / deterministic" counts, and the fallback reasons."""
+    counts = s.get("answered_by")
+    if not counts:
+        return ""
+    text = f"{counts['llm']} / {counts['fallback']} / {counts['none']}"
+    reasons = s.get("fallback_reasons") or {}
+    return text + (" (" + ", ".join(f"{k} {v}" for k, v in reasons.items()) + ")" if reasons else "")
+
+
+def _judged(s: dict) -> str:
+    """Judge metrics, the model's and the rule's figure apart, each with its n."""
+    parts = []
+    for metric, j in (s.get("judges") or {}).items():
+        figs = [f"{who} {j[key]['mean']:.3f} (n={j[key]['n']})" for key, who in (("llm_judge", "LLM"), ("rule", "rule"))
+                if j[key]["n"]]
+        if figs:
+            parts.append(f"{metric}: " + ", ".join(figs))
+    return "; ".join(parts)
+
+
 def _print_summary(run: dict) -> None:
     table = Table(title="eval summary")
-    for col in ("suite", "status", "cases", "passed", "headline"):
+    for col in ("suite", "status", "cases", "passed", "LLM / fallback / det.", "headline", "judges"):
         table.add_column(col)
     for name, s in run["suites"].items():
         head = ", ".join(f"{k}={v:.3f}" for k, v in list(s.get("summary", {}).items())[:6]) or s.get("reason", "")
-        table.add_row(name, s["status"], str(s.get("cases", "")), str(s.get("passed", "")), head)
+        table.add_row(name, s["status"], str(s.get("cases", "")), str(s.get("passed", "")), _answered_by(s), head,
+                      _judged(s))
     console.print(table)
+    for name, s in run["suites"].items():  # headline metrics per answer source, when a model answered
+        split = s.get("by_source") or {}
+        if set(split) - {"none"}:
+            for src, figs in split.items():
+                shown = ", ".join([f"{k}={v:.3f}" for k, v in figs.items() if k != "cases"][:5])
+                console.print(f"  {name} · answered by {src}: {int(figs['cases'])} cases: {shown}", markup=False)

@@ -16,21 +16,38 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from eval.schema import DatasetError, EvalCase
-from eval.suite import CaseResult, Suite
+from eval.sources import source_report
+from eval.suite import LLM_JUDGE_SUFFIX, CaseResult, Suite
+
+if TYPE_CHECKING:
+    from eval.judge import Judge
 
 ProgressFn = Callable[[str, int, int], None]  # (suite, done, total)
 
 
 @dataclass
 class EvalContext:
-    """What suites may use: the shared services, the LLM mode and where public data lives."""
+    """What suites may use: the shared services, the LLM mode, where public data lives, and the judge.
+
+    ``judge_model`` is the chat model that scores answers for the judge metrics (eval/judge.py);
+    None = rule-based judges only. It is independent of ``llm_mode`` (the system under test's model),
+    so deterministic answers can be judged by a model too (``puhui eval --judge openai``).
+    """
 
     services: Any
     llm_mode: str
     shared_data_dir: Path
+    judge_model: Any = None
+    judge_timeout_s: float = 30.0
+
+    @property
+    def judge(self) -> "Judge":
+        from eval.judge import Judge
+
+        return Judge(self.judge_model, self.judge_timeout_s)
 
 
 def load_results(path: Path) -> dict[str, CaseResult]:
@@ -55,7 +72,8 @@ def _run_one(suite: Suite, case: EvalCase, sut: Any) -> CaseResult:
         return CaseResult(**base, passed=False, error=f"{type(exc).__name__}: {exc}", trace=tb.splitlines()[-6:],
                           latency_ms=(time.perf_counter() - t0) * 1000)
     return CaseResult(**base, passed=out.passed, scores=out.scores, output=out.output, trace=out.trace,
-                      llm=out.llm, latency_ms=(time.perf_counter() - t0) * 1000)
+                      llm=out.llm, llm_reason=out.llm_reason if out.llm == "fallback" else None,
+                      judges=out.judges, latency_ms=(time.perf_counter() - t0) * 1000)
 
 
 def run_suite(suite: Suite, ctx: EvalContext, out_dir: Path, *, limit: int | None = None, workers: int = 2,
@@ -98,6 +116,8 @@ def run_suite(suite: Suite, ctx: EvalContext, out_dir: Path, *, limit: int | Non
                 progress(suite.name, finished, len(cases))
     results = [done[c.id] for c in cases if c.id in done]
     summary = suite.summarize(results)
+    # a model's verdicts vary between runs and models: reported, never gated or written to a baseline
+    model_judged = {k for k in summary if k.endswith(LLM_JUDGE_SUFFIX)}
     entry = {
         "status": "ok",
         "cases": len(results),
@@ -106,8 +126,9 @@ def run_suite(suite: Suite, ctx: EvalContext, out_dir: Path, *, limit: int | Non
         "llm_answers": sum(r.llm == "llm" for r in results),
         "fallbacks": sum(r.llm == "fallback" for r in results),
         "summary": summary,
+        **source_report(results, suite.summarize, summary),
         "lower_is_better": sorted(suite.lower_is_better),
-        "ungated": sorted(suite.ungated),
+        "ungated": sorted(suite.ungated | model_judged),
     }
     (folder / "summary.json").write_text(json.dumps(entry, ensure_ascii=False, indent=2), encoding="utf-8")
     return entry
@@ -130,6 +151,7 @@ def run_all(suites: list[Suite], ctx: EvalContext, out_dir: Path, *, limit: int 
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "commit": _git_commit(),
         "llm_mode": ctx.llm_mode,
+        "judge": "llm" if ctx.judge_model is not None else "rule",
         "limit": limit,
     }
     for suite in suites:

@@ -14,6 +14,27 @@ from pydantic import BaseModel, Field
 from eval.schema import EvalCase
 
 LlmUse = Literal["none", "llm", "fallback"]
+JudgeMetric = Literal["faithfulness", "helpfulness"]
+#: score-key suffixes of judge metrics: model-judged and rule-judged scores are never averaged together
+LLM_JUDGE_SUFFIX, RULE_SUFFIX = "_llm_judge", "_rule"
+
+
+class JudgeRecord(BaseModel):
+    """One judge verdict on one case (eval/judge.py makes them).
+
+    ``judge`` is who produced ``score``: the model ("llm"), the deterministic rule ("rule"), or nobody
+    ("none": the model failed and no rule applies, e.g. helpfulness without a reference answer).
+    ``llm``/``llm_reason`` say what happened to the model call: "none" when no judge model is
+    configured, "fallback" with the reason (timeout, http_500, invalid_output …) when it failed.
+    """
+
+    metric: JudgeMetric
+    judge: Literal["llm", "rule", "none"]
+    score: float | None = Field(None, ge=0, le=1)
+    rationale: str = ""
+    unsupported_claims: list[str] = Field(default_factory=list)
+    llm: LlmUse = "none"
+    llm_reason: str | None = None
 
 
 class CaseResult(BaseModel):
@@ -29,6 +50,9 @@ class CaseResult(BaseModel):
     tags: dict[str, Any] = Field(default_factory=dict)
     latency_ms: float = 0.0
     llm: LlmUse = "none"
+    #: why the system under test fell back from the model (timeout, http_500, ungrounded …)
+    llm_reason: str | None = None
+    judges: list[JudgeRecord] = Field(default_factory=list)
     error: str | None = None
 
 
@@ -40,7 +64,10 @@ class Outcome:
     scores: dict[str, float] = field(default_factory=dict)
     output: Any = None
     trace: list[str] = field(default_factory=list)
+    #: which path produced the answer — read from the result, never assumed from the run's LLM mode
     llm: LlmUse = "none"
+    llm_reason: str | None = None
+    judges: list[JudgeRecord] = field(default_factory=list)
 
 
 class Suite:

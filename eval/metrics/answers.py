@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 
-# One definition of "supported" for the bot's grounding check and this metric.
-from agents.common.grounding import sentence_supported
+# One definition of "supported" for the bot's grounding check and these metrics.
+from agents.common.grounding import bigrams, check_grounding, sentence_supported
 
-__all__ = ["answer_correct", "citation_support", "handoff_correct", "key_facts_recall", "sentence_supported"]
+__all__ = ["answer_correct", "citation_support", "claim_support", "handoff_correct", "key_facts_recall",
+           "reference_overlap", "sentence_supported"]
 
 
 def answer_correct(predicted_faq: str | None, expected_faq: str | None, handed_off: bool, expect_handoff: bool) -> float:
@@ -38,3 +39,29 @@ def citation_support(sentences: Sequence[tuple[str, Sequence[str]]], min_overlap
 
 def handoff_correct(handed_off: bool, expect_handoff: bool) -> float:
     return 1.0 if handed_off == expect_handoff else 0.0
+
+
+def claim_support(answer: str, passages: Mapping[str, str] | Sequence[str],
+                  product_terms: Collection[str] = ()) -> tuple[float, list[str]]:
+    """(share of claim sentences supported by the passages, the unsupported sentences).
+
+    The rule-based faithfulness judge: the bot's own grounding check (``check_grounding``: a sentence
+    with a number or a product term is a claim; ``[n]`` markers point it at passage n) scored as a
+    fraction instead of a yes/no. An answer with no claim sentence makes no unsupported claim → 1.0.
+    """
+    report = check_grounding(answer, passages, product_terms=product_terms)
+    claims = [s for s in report.sentences if s.needs_support]
+    if not claims:
+        return 1.0, []
+    return sum(s.supported for s in claims) / len(claims), report.unsupported
+
+
+def reference_overlap(answer: str, reference: str) -> float:
+    """F1 of the character bigrams of the answer and a reference answer (ROUGE-2 on characters:
+    Chinese has no spaces). The rule-based helpfulness judge; either side empty → 0.0."""
+    got, want = bigrams(answer), bigrams(reference)
+    common = len(got & want)
+    if not common:
+        return 0.0
+    precision, recall = common / len(got), common / len(want)
+    return 2 * precision * recall / (precision + recall)

@@ -3,10 +3,14 @@
 A case: input = the enterprise (name, business_scope, main_products?, location?, years_operating?);
 expected {segment, stage}, where segment null means "not in the corpus": the assistant must answer
 unknown (never force a segment). Scores segment top-1 and stage accuracy.
+
+The answer source is the result's per-node record (``ChainMapResult.llm``): ``fallback`` when any
+model node fell back (a partly-failed run is not an LLM answer), ``llm`` when a model wrote a part.
 """
 
 from __future__ import annotations
 
+from eval.llm_trace import call_log, traced
 from eval.schema import EvalCase
 from eval.suite import Outcome, Suite
 
@@ -17,15 +21,19 @@ class ChainMapSuite(Suite):
     description = "产业链地图: enterprise → segment (top-1) and chain stage; unknown industries stay unknown"
 
     def setup(self, ctx):
+        from dataclasses import replace
+
         from agents.chain_map.context import context_for
 
-        return context_for(ctx.services)
+        context = context_for(ctx.services)  # shared with the process: the model is traced in a copy
+        return replace(context, chat_model=traced(context.chat_model))
 
     def run_case(self, case: EvalCase, sut) -> Outcome:
         from agents.chain_map.graph import run_chain_map
         from agents.chain_map.schemas import ChainMapErrors
 
-        res = run_chain_map(case.input, sut)
+        with call_log(sut.llm_timeout_s) as calls:
+            res = run_chain_map(case.input, sut)
         if isinstance(res, ChainMapErrors):
             return Outcome(passed=False, scores={"segment_top1": 0.0, "stage_acc": 0.0},
                            output={"errors": [e.model_dump() for e in res.errors]}, trace=["validate"])
@@ -34,12 +42,16 @@ class ChainMapSuite(Suite):
         seg_ok = seg == case.expected["segment"]
         stage_ok = stage == case.expected["stage"]
         sources = set(res.llm.values())
-        llm = "llm" if "llm" in sources else ("fallback" if "fallback" in sources else "none")
+        llm = "fallback" if "fallback" in sources else ("llm" if "llm" in sources else "none")
+        # a valid reply the map rejected is strategy prose with numbers not in its facts; else extraction
+        reason = calls.fallback_reason(
+            lambda _: "ungrounded" if res.llm.get("prose") == "fallback" else "invalid_output") \
+            if llm == "fallback" else None
         return Outcome(passed=seg_ok, scores={"segment_top1": float(seg_ok), "stage_acc": float(stage_ok)},
                        output={"segment": seg, "stage": stage, "confidence": res.placement.confidence,
                                "candidates": [c.segment_id for c in res.placement.candidates[:3]]},
                        trace=["validate", "extract", "link", "position", "profile", "screen", "strategies", "prose",
-                              "report"], llm=llm)
+                              "report"], llm=llm, llm_reason=reason)
 
 
 SUITES = [ChainMapSuite]

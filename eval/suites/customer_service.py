@@ -6,12 +6,29 @@ bot answered with the expected FAQ entry (verbatim); else (faq_id null: not in t
 the bot did not answer with any FAQ entry. ``correct_lenient`` also accepts a grounded answer whose
 first citation is the expected FAQ entry. Sessions are fresh per case, customer ``eval_customer``
 (no account records: account questions must be handed off for identity verification).
+
+Judge metrics (eval/judge.py), beside correctness:
+- faithfulness of every answer (outcome faq or grounded) against the passages it cites — the
+  disclosures and hand-off notice the bot appends are approved texts, not claims, and are left out;
+- helpfulness of every reply, against the expected FAQ entry's approved answer when there is one.
+``<metric>_rule`` is always computed; ``<metric>_llm_judge`` when a judge model is configured.
+
+The answer source (``llm`` / ``fallback`` / ``none``) is the bot's own (``BotReply.llm``). The bot does
+not return why it fell back, so the reason is read from the model calls of the turn (eval/llm_trace.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from eval.judge import Judge, JudgeItem, judge_scores
+from eval.llm_trace import CallLog, call_log, traced
 from eval.schema import EvalCase
-from eval.suite import Outcome, Suite
+from eval.suite import JudgeRecord, Outcome, Suite
+
+#: replies that answer the question from sources (their claims can be checked against them)
+ANSWERED = ("faq", "grounded")
 
 
 def build_bot(ctx, accounts=None):
@@ -25,16 +42,69 @@ def build_bot(ctx, accounts=None):
     except Exception:
         embedder = None
     deps = build_deps(services.corpus, embedder=embedder, kb=_kb_or_none(services),
-                      llm=services.llm if ctx.llm_mode != "none" else None, accounts=accounts,
+                      llm=traced(services.llm) if ctx.llm_mode != "none" else None, accounts=accounts,
                       llm_timeout_s=services.settings.llm_timeout_s)
     return CsBot(deps, ":memory:")
 
 
-def converse(bot, customer_id: str, case_input: dict):
+def converse(bot, customer_id: str, case_input: dict) -> tuple[Any, CallLog]:
+    """Play the case's history, then its message; returns the last turn and its model calls."""
     info, _ = bot.create_session(customer_id, "eval")
     for earlier in case_input.get("history", []):
         bot.send(info.id, customer_id, earlier)
-    return bot.send(info.id, customer_id, case_input["message"])
+    with call_log(bot.deps.llm_timeout_s) as calls:
+        result = bot.send(info.id, customer_id, case_input["message"])
+    return result, calls
+
+
+def fallback_reason(bot, reply, calls: CallLog) -> str | None:
+    """Why the turn fell back (None when it did not). A model reply the bot rejected was either its
+    grounded phrasing (refused for a forbidden promise or as ungrounded — the bot's answer check) or,
+    for any other outcome, the understanding."""
+    if reply.llm != "fallback":
+        return None
+    from tools.cs_phrases import find_promises
+
+    def rejected(text: str) -> str:
+        if reply.outcome != "grounded":
+            return "invalid_output"
+        return "forbidden_promise" if find_promises(text, bot.deps.compliance.forbidden_promises) else "ungrounded"
+
+    return calls.fallback_reason(rejected)
+
+
+def answer_body(reply, compliance) -> str:
+    """The reply without the texts the bot appends after answering: the required disclosures (removed
+    verbatim) and the hand-off notice (the last paragraph, appended by the hand-off node)."""
+    text = reply.text
+    for d in compliance.required_disclosures:
+        if d.id in reply.disclosures:
+            text = text.replace(d.text, "")
+    if reply.handoff is not None and "\n\n" in text.strip():
+        text = text.strip().rsplit("\n\n", 1)[0]
+    return text.strip()
+
+
+@dataclass
+class CsSut:
+    bot: Any
+    faq_answers: dict[str, str]  # faq id → approved answer: the reference for helpfulness
+    judge: Judge
+    product_terms: tuple[str, ...] = ()
+
+
+def judge_reply(sut: CsSut, case: EvalCase, reply) -> tuple[dict[str, float], list[JudgeRecord]]:
+    reference = sut.faq_answers.get(case.expected.get("faq_id") or "")
+    common = {"question": case.input["message"], "history": tuple(case.input.get("history", [])),
+              "product_terms": sut.product_terms}
+    scores, records = judge_scores("helpfulness", JudgeItem(answer=reply.text, reference=reference, **common),
+                                   sut.judge)
+    if reply.outcome in ANSWERED and reply.sources:
+        item = JudgeItem(answer=answer_body(reply, sut.bot.deps.compliance),
+                         passages={str(s.n): s.text for s in reply.sources}, **common)
+        s, r = judge_scores("faithfulness", item, sut.judge)
+        scores, records = {**scores, **s}, records + r
+    return scores, records
 
 
 class CustomerServiceSuite(Suite):
@@ -44,10 +114,12 @@ class CustomerServiceSuite(Suite):
     ungated = Suite.ungated | {"latency_p50_ms", "latency_p95_ms"}
 
     def setup(self, ctx):
-        return build_bot(ctx)
+        bot = build_bot(ctx)
+        return CsSut(bot=bot, faq_answers={f.id: f.answer for f in ctx.services.corpus.faqs}, judge=ctx.judge,
+                     product_terms=tuple(a for a, _ in bot.deps.lexicon.names))
 
-    def run_case(self, case: EvalCase, sut) -> Outcome:
-        result = converse(sut, "eval_customer", case.input)
+    def run_case(self, case: EvalCase, sut: CsSut) -> Outcome:
+        result, calls = converse(sut.bot, "eval_customer", case.input)
         r = result.reply
         exp_faq, exp_handoff = case.expected.get("faq_id"), bool(case.expected.get("handoff"))
         handed_off = r.handoff is not None
@@ -59,13 +131,15 @@ class CustomerServiceSuite(Suite):
             lenient = correct or cited == exp_faq
         else:
             correct = lenient = r.faq_id is None
+        judged, judges = judge_reply(sut, case, r)
         return Outcome(passed=correct,
                        scores={"correct": float(correct), "correct_lenient": float(lenient),
-                               "handoff_correct": float(handed_off == exp_handoff)},
+                               "handoff_correct": float(handed_off == exp_handoff), **judged},
                        output={"outcome": r.outcome, "faq_id": r.faq_id, "confidence": r.confidence,
                                "handoff": r.handoff.reason if r.handoff else None, "text": r.text[:200],
                                "timings_ms": result.timings_ms},
-                       trace=["guard", "understand", "retrieve", "answer", "check", "finish"], llm=r.llm)
+                       trace=["guard", "understand", "retrieve", "answer", "check", "finish"], llm=r.llm,
+                       llm_reason=fallback_reason(sut.bot, r, calls), judges=judges)
 
 
 SUITES = [CustomerServiceSuite]

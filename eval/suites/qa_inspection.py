@@ -7,6 +7,7 @@ passes when the inspector finds exactly the expected rules.
 
 from __future__ import annotations
 
+from eval.llm_trace import call_log, traced
 from eval.schema import EvalCase
 from eval.suite import CaseResult, Outcome, Suite
 
@@ -19,18 +20,31 @@ class QaInspectionSuite(Suite):
     def setup(self, ctx):
         from agents.qa_inspection.service import QaInspector
 
-        return QaInspector.from_corpus(ctx.services.corpus, ctx.services.llm if ctx.llm_mode != "none" else None)
+        model = traced(ctx.services.llm) if ctx.llm_mode != "none" else None
+        timeout_s = ctx.services.settings.llm_timeout_s
+        return QaInspector.from_corpus(ctx.services.corpus, model, timeout_s), model, timeout_s
 
     def run_case(self, case: EvalCase, sut) -> Outcome:
         from tools.qa_dialogs import dialog_from_obj
 
-        report = sut.inspect(dialog_from_obj(case.input, case.id))
+        inspector, model, timeout_s = sut
+        with call_log(timeout_s) as calls:
+            report = inspector.inspect(dialog_from_obj(case.input, case.id))
+        # the report says whether the model wrote the note ("rules+llm"), not whether it was asked:
+        # with a model, every review asks it, so a rules-only note is a fallback; the review's only
+        # check on a non-empty note is its length
+        if report.reviewed_by == "rules+llm":
+            llm, reason = "llm", None
+        elif model is not None:
+            llm, reason = "fallback", calls.fallback_reason("too_long")
+        else:
+            llm, reason = "none", None
         predicted, expected = report.rule_ids, set(case.expected["rules"])
         tp, fp, fn = len(predicted & expected), len(predicted - expected), len(expected - predicted)
         return Outcome(passed=predicted == expected, scores={"tp": tp, "fp": fp, "fn": fn},
                        output={"predicted": sorted(predicted), "expected": sorted(expected), "score": report.score,
                                "findings": [f"{f.rule_id}: {f.evidence.text if f.evidence else ''}" for f in report.findings]},
-                       trace=["rules", "review", "report"], llm="llm" if report.reviewed_by == "rules+llm" else "none")
+                       trace=["rules", "review", "report"], llm=llm, llm_reason=reason)
 
     def summarize(self, results: list[CaseResult]) -> dict[str, float]:
         from eval.metrics.rules import micro_prf, per_rule_prf

@@ -64,6 +64,8 @@ def test_gate_passes_on_the_product_retriever(services, baseline, tmp_path):
     run = run_retrieval(services, tmp_path / "run")
     entry = run["suites"]["retrieval"]
     assert entry["status"] == "ok" and entry["errors"] == 0
+    # retrieval asks no model: every case is deterministic, and the source split adds nothing to the gate
+    assert entry["answered_by"] == {"llm": 0, "fallback": 0, "none": entry["cases"]} and not entry["judges"]
     # a dataset edit without a baseline refresh would compare different things
     assert entry["cases"] == baseline["cases"], "retrieval.jsonl changed: refresh the baseline deliberately"
     regressions, notes = gate(run, suites=["retrieval"])
