@@ -8,8 +8,8 @@ unsupported answer: the fallback (the extractive answer) is used instead.
 OpenAI-compatible endpoints) and stop at the deadline, however slowly the server trickles. When
 nothing arrived before a failure, the fallback text is streamed as one chunk. Tokens already sent
 cannot be recalled, so a stream cut by the deadline ends early with ``reason="timeout"`` and
-``source="llm"``; callers that must check the text first (grounding) use ``invoke_text`` and stream
-the checked answer themselves.
+``source="llm"``; callers that must check the text first (grounding) stream through
+``agents/common/gated_stream.py``, which releases one checked sentence at a time.
 """
 
 from __future__ import annotations

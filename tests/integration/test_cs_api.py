@@ -191,15 +191,17 @@ def test_qa_inspects_the_bots_own_session(server):
 
 
 def test_rate_limit_429(server):
-    codes = []
+    codes, r = [], None
     for _ in range(400):  # 120/min bucket: exhausted well before 400 quick requests
-        codes.append(httpx.get(url(server, "/v1/cs/sessions/cs_000000000000000000000000"),
-                               headers={"X-API-Key": KEY_C}, timeout=10).status_code)
+        r = httpx.get(url(server, "/v1/cs/sessions/cs_000000000000000000000000"), headers={"X-API-Key": KEY_C},
+                      timeout=10)
+        codes.append(r.status_code)
         if codes[-1] == 429:
             break
     assert codes[-1] == 429 and set(codes) <= {404, 429}
-    r = httpx.get(url(server, "/v1/cs/sessions/cs_000000000000000000000000"), headers={"X-API-Key": KEY_C}, timeout=10)
-    assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+    # the bucket refills continuously (one token per 0.5 s here), so a second request may already pass:
+    # the 429 itself must say when to come back
+    assert int(r.headers["retry-after"]) >= 1
 
 
 def test_conversation_survives_a_server_restart(server, data_dir):
