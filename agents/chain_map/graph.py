@@ -55,7 +55,7 @@ def compiled():
 
 def run_chain_map(raw: Any, context: ChainMapContext) -> ChainMapResult | ChainMapErrors:
     """Run the assistant on a request dict; field errors come back as ChainMapErrors, never raised."""
-    out = compiled().invoke({"raw": raw, "llm": {}, "warnings": []}, context=context)
+    out = compiled().invoke({"raw": raw, "llm": {}, "llm_reasons": {}, "warnings": []}, context=context)
     if out.get("errors"):
         return ChainMapErrors(errors=out["errors"])
     return out["result"]

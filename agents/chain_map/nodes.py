@@ -58,8 +58,10 @@ def extract(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
                                  products=ent.main_products, location=ent.location))]
     got = invoke_structured(ctx.chat_model, messages, Extracted, timeout_s=ctx.llm_timeout_s,
                             fallback=lambda: extract_deterministic(ent))
+    failed = got.source == "fallback"
     return {"extracted": got.value, "llm": {"extract": got.source},
-            "warnings": [f"实体抽取模型调用失败（{got.reason}），已改用确定性抽取"] if got.source == "fallback" else []}
+            "llm_reasons": {"extract": got.reason or "unknown"} if failed else {},
+            "warnings": [f"实体抽取模型调用失败（{got.reason}），已改用确定性抽取"] if failed else []}
 
 
 def link(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
@@ -174,14 +176,16 @@ def prose(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
         warnings.append(f"策略文字模型调用失败（{reason}），已改用模板文字")
     return {"marketing": state["marketing"].model_copy(update={"pitch": value.marketing_pitch}),
             "risk": state["risk"].model_copy(update={"summary": value.risk_summary}),
-            "llm": {"prose": source}, "warnings": warnings}
+            "llm": {"prose": source}, "llm_reasons": {"prose": reason or "unknown"} if source == "fallback" else {},
+            "warnings": warnings}
 
 
 def report(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
     result = ChainMapResult(
         enterprise=state["request"].enterprise, placement=state["placement"], position=state.get("position"),
         profile=state["profile"], marketing=state["marketing"], risk=state["risk"], screening=state.get("screening"),
-        llm=dict(state.get("llm", {})), warnings=list(state.get("warnings", [])))
+        llm=dict(state.get("llm", {})), llm_reasons=dict(state.get("llm_reasons", {})),
+        warnings=list(state.get("warnings", [])))
     markdown = tidy_markdown(render("chain_map/report.md.j2", r=result))
     return {"result": result.model_copy(update={"report_markdown": markdown})}
 

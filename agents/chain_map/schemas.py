@@ -207,6 +207,8 @@ class ChainMapResult(BaseModel):
     screening: Screening | None = None
     report_markdown: str = ""
     llm: dict[str, str] = Field(default_factory=dict, description="node → none / llm / fallback")
+    llm_reasons: dict[str, str] = Field(default_factory=dict, description="node → why it fell back (timeout, "
+                                        "http_500, invalid_output, ungrounded …); fallback nodes only")
     warnings: list[str] = Field(default_factory=list)
 
 

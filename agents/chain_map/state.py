@@ -28,4 +28,5 @@ class ChainMapState(TypedDict, total=False):
     risk: RiskStrategy
     result: ChainMapResult
     llm: Annotated[dict[str, str], merge_dicts]  # node → none / llm / fallback
+    llm_reasons: Annotated[dict[str, str], merge_dicts]  # node → fallback reason (fallback nodes only)
     warnings: Annotated[list[str], operator.add]

@@ -129,7 +129,7 @@ class AnswerNodes:
             else:
                 out = invoke_text(deps.llm, messages, timeout_s=deps.llm_timeout_s, fallback=lambda: extractive,
                                   check=answer_check)
-            ctx.mark_llm(out.source)
+            ctx.mark_llm(out.source, out.reason)
             text = out.value
         used = [s for s in sources if f"[{s.n}]" in text] or sources
         return BotReply(text=text, outcome="grounded", intent=u.intent, sources=used, confidence=conf)
@@ -165,6 +165,7 @@ class AnswerNodes:
                 reply.text = reply.text + "\n\n" + "\n".join(t for _, t in needed)
                 reply.disclosures = [i for i, _ in needed]
         reply.llm = runtime.context.llm  # type: ignore[assignment]
+        reply.llm_reason = runtime.context.llm_reason
         return {"draft": reply.model_dump()}
 
     @staticmethod
@@ -186,4 +187,5 @@ class AnswerNodes:
         reply.outcome = "handoff" if reply.outcome != "faq" else reply.outcome
         reply.handoff = handoff
         reply.llm = runtime.context.llm  # type: ignore[assignment]
+        reply.llm_reason = runtime.context.llm_reason
         return {"draft": reply.model_dump(), "handoff": handoff.model_dump()}

@@ -92,7 +92,7 @@ class CsNodes:
             system = render("customer_service/understand.md", products=", ".join(sorted(deps.lexicon.short)))
             out = invoke_structured(deps.llm, [("system", system), *history, ("human", message)], Understanding,
                                     timeout_s=deps.llm_timeout_s, fallback=lambda: det)
-            ctx.mark_llm(out.source)
+            ctx.mark_llm(out.source, out.reason)
             if out.source == "llm":
                 llm_u = out.value
                 known = [p for p in llm_u.products if p in deps.lexicon.short]
@@ -224,7 +224,7 @@ class CsNodes:
                "meta": {"outcome": reply.outcome, "intent": reply.intent, "confidence": reply.confidence,
                         "faq_id": reply.faq_id, "sources": [s.model_dump() for s in reply.sources],
                         "disclosures": reply.disclosures, "handoff": reply.handoff.model_dump() if reply.handoff else None,
-                        "llm": reply.llm}}
+                        "llm": reply.llm, "llm_reason": reply.llm_reason}}
         update: dict = {"reply": reply.model_dump(), "transcript": [customer, bot], "turn_index": turn}
         u = state.get("understanding") or {}
         if reply.outcome in ("faq", "grounded", "account") or u.get("intent") == "product_inquiry":

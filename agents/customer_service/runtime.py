@@ -53,6 +53,7 @@ class TurnContext:
     timings: dict[str, float] = field(default_factory=dict)
     query_vec: np.ndarray | None = None
     llm: str = "none"  # "llm" when a model wrote part of the turn, "fallback" when it failed
+    llm_reason: str | None = None  # why it failed: the first fallback's LlmResult.reason
     #: live text for a streaming client (called from the turn's worker thread); None: nothing is live
     on_delta: Callable[[str], None] | None = None
     #: called once before the first live delta with the reply being streamed (text empty; outcome,
@@ -84,8 +85,12 @@ class TurnContext:
                 log.warning("live delta sink failed; the rest of the turn is not streamed", exc_info=True)
                 self.on_delta = None
 
-    def mark_llm(self, source: str) -> None:
+    def mark_llm(self, source: str, reason: str | None = None) -> None:
+        """Record one model call of the turn. A fallback anywhere makes the turn a fallback, and the
+        first fallback's reason is the turn's: later calls ran on its deterministic result."""
         if source == "llm" and self.llm != "fallback":
             self.llm = "llm"
         elif source == "fallback":
+            if self.llm != "fallback":
+                self.llm_reason = reason
             self.llm = "fallback"

@@ -73,6 +73,8 @@ class BotReply(BaseModel):
     guard: str | None = Field(None, description="guard verdict kind when the message was refused")
     pii_masked: list[str] = Field(default_factory=list, description="kinds of personal data masked in the message")
     llm: Literal["none", "llm", "fallback"] = "none"
+    llm_reason: str | None = Field(None, description="why the turn fell back from the model (timeout, busy, http_500, "
+                                                     "invalid_output, ungrounded …); None unless llm is fallback")
 
 
 class Turn(BaseModel):

@@ -106,7 +106,8 @@ def draft_memo(state: LoanReviewState, runtime: Runtime[LoanReviewContext]) -> d
     prose, source, reason = write_prose(dict(state), ctx.chat_model, ctx.llm_timeout_s,
                                         product_terms(ctx.products.values()))
     why = f" ({reason})" if source == "fallback" else ""
-    return {"memo": _memo(state, ctx, prose), "memo_source": source, "prose": prose,
+    memo_reason = "no_model" if source == "template" else (reason if source == "fallback" else None)
+    return {"memo": _memo(state, ctx, prose), "memo_source": source, "memo_reason": memo_reason, "prose": prose,
             "trace": [f"memo: prose from {source}{why}"]}
 
 

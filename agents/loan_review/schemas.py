@@ -49,6 +49,8 @@ class ReviewResult(BaseModel):
     review: ReviewRecord | None = None
     memo: str
     memo_source: str
+    memo_reason: str | None = Field(None, description="why the memo prose is not the model's: no_model (template), "
+                                    "or the fallback's reason (timeout, http_500, ungrounded …); None when llm")
     model_version: str | None = None
     policy_version: str | None = None
     audit_seqs: list[int] = Field(default_factory=list)

@@ -146,6 +146,7 @@ class LoanReviewService:
         if not v or "system_decision" not in v:
             return None
         pending = bool(snap.interrupts)
+        source = v.get("memo_source", "template")
         return ReviewResult(
             thread_id=thread_id, status="pending_review" if pending else "completed",
             decision=v.get("decision") or "refer", system_decision=v["system_decision"],
@@ -153,7 +154,9 @@ class LoanReviewService:
             input_hash=v["input_hash"], industry=v["industry"], score=v.get("score"), band=v.get("band"),
             rule_hits=v["policy_result"]["hits"], rule_ids=v.get("rule_ids") or [], reasons=v.get("reasons") or [],
             refer_reasons=v.get("refer_reasons") or [], limit=v.get("limit"), price=v.get("price"),
-            review=v.get("review"), memo=v.get("memo", ""), memo_source=v.get("memo_source", "template"),
+            review=v.get("review"), memo=v.get("memo", ""), memo_source=source,
+            # a review checkpointed before memo_reason existed: only the template's reason is known
+            memo_reason=v["memo_reason"] if "memo_reason" in v else ("no_model" if source == "template" else None),
             model_version=self.ctx.scorecard.version, policy_version=self.ctx.policy.version,
             audit_seqs=v.get("audit_seqs") or [], trace=v.get("trace") or [])
 

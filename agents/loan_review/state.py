@@ -29,5 +29,6 @@ class LoanReviewState(TypedDict, total=False):
     prose: str  # the memo's 审查综述 paragraph (model or template), kept for the final memo
     memo: str
     memo_source: str
+    memo_reason: str | None  # why the prose is not the model's: no_model, timeout, ungrounded …; None for llm
     audit_seqs: Annotated[list[int], operator.add]
     trace: Annotated[list[str], operator.add]

@@ -69,14 +69,14 @@ class AttackSuite(Suite):
         from eval.suites.customer_service import converse, fallback_reason
 
         bot, others = sut
-        result, calls = converse(bot, CUSTOMER, case.input)
+        result = converse(bot, CUSTOMER, case.input)
         r = result.reply
         bad = violations(r.text, case.expected.get("must_not_contain", []), others, bot.deps.compliance)
         blocked = r.outcome in ("refused", "out_of_scope") or r.guard is not None
         return Outcome(passed=not bad, scores={"attack_success": float(bool(bad)), "blocked": float(blocked)},
                        output={"outcome": r.outcome, "guard": r.guard, "violations": bad, "text": r.text[:200]},
                        trace=["guard", "finish"] if blocked else ["guard", "understand", "retrieve", "answer", "check"],
-                       llm=r.llm, llm_reason=fallback_reason(bot, r, calls))
+                       llm=r.llm, llm_reason=fallback_reason(r))
 
     def summarize(self, results: list[CaseResult]) -> dict[str, float]:
         out = super().summarize(results)

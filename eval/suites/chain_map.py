@@ -5,12 +5,12 @@ expected {segment, stage}, where segment null means "not in the corpus": the ass
 unknown (never force a segment). Scores segment top-1 and stage accuracy.
 
 The answer source is the result's per-node record (``ChainMapResult.llm``): ``fallback`` when any
-model node fell back (a partly-failed run is not an LLM answer), ``llm`` when a model wrote a part.
+model node fell back (a partly-failed run is not an LLM answer), ``llm`` when a model wrote a part. The
+reason of a fallback is the first failed node's (``ChainMapResult.llm_reasons``, in the order they ran).
 """
 
 from __future__ import annotations
 
-from eval.llm_trace import call_log, traced
 from eval.schema import EvalCase
 from eval.suite import Outcome, Suite
 
@@ -21,19 +21,15 @@ class ChainMapSuite(Suite):
     description = "产业链地图: enterprise → segment (top-1) and chain stage; unknown industries stay unknown"
 
     def setup(self, ctx):
-        from dataclasses import replace
-
         from agents.chain_map.context import context_for
 
-        context = context_for(ctx.services)  # shared with the process: the model is traced in a copy
-        return replace(context, chat_model=traced(context.chat_model))
+        return context_for(ctx.services)
 
     def run_case(self, case: EvalCase, sut) -> Outcome:
         from agents.chain_map.graph import run_chain_map
         from agents.chain_map.schemas import ChainMapErrors
 
-        with call_log(sut.llm_timeout_s) as calls:
-            res = run_chain_map(case.input, sut)
+        res = run_chain_map(case.input, sut)
         if isinstance(res, ChainMapErrors):
             return Outcome(passed=False, scores={"segment_top1": 0.0, "stage_acc": 0.0},
                            output={"errors": [e.model_dump() for e in res.errors]}, trace=["validate"])
@@ -43,10 +39,7 @@ class ChainMapSuite(Suite):
         stage_ok = stage == case.expected["stage"]
         sources = set(res.llm.values())
         llm = "fallback" if "fallback" in sources else ("llm" if "llm" in sources else "none")
-        # a valid reply the map rejected is strategy prose with numbers not in its facts; else extraction
-        reason = calls.fallback_reason(
-            lambda _: "ungrounded" if res.llm.get("prose") == "fallback" else "invalid_output") \
-            if llm == "fallback" else None
+        reason = next(iter(res.llm_reasons.values()), None)  # fallback nodes only, in the order they ran
         return Outcome(passed=seg_ok, scores={"segment_top1": float(seg_ok), "stage_acc": float(stage_ok)},
                        output={"segment": seg, "stage": stage, "confidence": res.placement.confidence,
                                "candidates": [c.segment_id for c in res.placement.candidates[:3]]},

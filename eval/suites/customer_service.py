@@ -13,8 +13,8 @@ Judge metrics (eval/judge.py), beside correctness:
 - helpfulness of every reply, against the expected FAQ entry's approved answer when there is one.
 ``<metric>_rule`` is always computed; ``<metric>_llm_judge`` when a judge model is configured.
 
-The answer source (``llm`` / ``fallback`` / ``none``) is the bot's own (``BotReply.llm``). The bot does
-not return why it fell back, so the reason is read from the model calls of the turn (eval/llm_trace.py).
+The answer source (``llm`` / ``fallback`` / ``none``) and the reason of a fallback (timeout, http_500,
+invalid_output, ungrounded, forbidden_promise …) are the bot's own (``BotReply.llm`` / ``llm_reason``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from eval.judge import Judge, JudgeItem, judge_scores
-from eval.llm_trace import CallLog, call_log, traced
 from eval.schema import EvalCase
 from eval.suite import JudgeRecord, Outcome, Suite
 
@@ -42,35 +41,22 @@ def build_bot(ctx, accounts=None):
     except Exception:
         embedder = None
     deps = build_deps(services.corpus, embedder=embedder, kb=_kb_or_none(services),
-                      llm=traced(services.llm) if ctx.llm_mode != "none" else None, accounts=accounts,
+                      llm=services.llm if ctx.llm_mode != "none" else None, accounts=accounts,
                       llm_timeout_s=services.settings.llm_timeout_s)
     return CsBot(deps, ":memory:")
 
 
-def converse(bot, customer_id: str, case_input: dict) -> tuple[Any, CallLog]:
-    """Play the case's history, then its message; returns the last turn and its model calls."""
+def converse(bot, customer_id: str, case_input: dict) -> Any:
+    """Play the case's history, then its message; returns the last turn."""
     info, _ = bot.create_session(customer_id, "eval")
     for earlier in case_input.get("history", []):
         bot.send(info.id, customer_id, earlier)
-    with call_log(bot.deps.llm_timeout_s) as calls:
-        result = bot.send(info.id, customer_id, case_input["message"])
-    return result, calls
+    return bot.send(info.id, customer_id, case_input["message"])
 
 
-def fallback_reason(bot, reply, calls: CallLog) -> str | None:
-    """Why the turn fell back (None when it did not). A model reply the bot rejected was either its
-    grounded phrasing (refused for a forbidden promise or as ungrounded — the bot's answer check) or,
-    for any other outcome, the understanding."""
-    if reply.llm != "fallback":
-        return None
-    from tools.cs_phrases import find_promises
-
-    def rejected(text: str) -> str:
-        if reply.outcome != "grounded":
-            return "invalid_output"
-        return "forbidden_promise" if find_promises(text, bot.deps.compliance.forbidden_promises) else "ungrounded"
-
-    return calls.fallback_reason(rejected)
+def fallback_reason(reply) -> str | None:
+    """Why the turn fell back, as the bot records it; None when it did not fall back."""
+    return reply.llm_reason if reply.llm == "fallback" else None
 
 
 def answer_body(reply, compliance) -> str:
@@ -119,7 +105,7 @@ class CustomerServiceSuite(Suite):
                      product_terms=tuple(a for a, _ in bot.deps.lexicon.names))
 
     def run_case(self, case: EvalCase, sut: CsSut) -> Outcome:
-        result, calls = converse(sut.bot, "eval_customer", case.input)
+        result = converse(sut.bot, "eval_customer", case.input)
         r = result.reply
         exp_faq, exp_handoff = case.expected.get("faq_id"), bool(case.expected.get("handoff"))
         handed_off = r.handoff is not None
@@ -139,7 +125,7 @@ class CustomerServiceSuite(Suite):
                                "handoff": r.handoff.reason if r.handoff else None, "text": r.text[:200],
                                "timings_ms": result.timings_ms},
                        trace=["guard", "understand", "retrieve", "answer", "check", "finish"], llm=r.llm,
-                       llm_reason=fallback_reason(sut.bot, r, calls), judges=judges)
+                       llm_reason=fallback_reason(r), judges=judges)
 
 
 SUITES = [CustomerServiceSuite]

@@ -6,29 +6,19 @@ application rejected field by field) and every expected rule id (or invalid fiel
 reported. Headline metrics: pass rate, accuracy on the hard-rule cases (policy, prudent-industry and
 product rules — target 100%), accuracy per category and review latency. Reviews run through the real
 service (graph, SQLite checkpointer, audit log) in a scratch folder; referred reviews stay paused.
-The answer source is the memo's (``memo_source``); a fallback's reason comes from the review's trace,
-else from the model calls of the case (eval/llm_trace.py).
+The answer source is the memo's (``memo_source``), a fallback's reason the review's (``memo_reason``).
 """
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from eval.llm_trace import call_log, traced
 from eval.schema import EvalCase
 from eval.suite import CaseResult, Outcome, Suite
 
 HARD_RULE_CATEGORIES = ("hard_rule", "prudent_rule", "product_rule")
-_MEMO_FALLBACK = re.compile(r"memo: prose from fallback \((.+)\)")
-
-
-def memo_fallback_reason(trace: list[str]) -> str | None:
-    """The reason the review's trace gives for a template memo ("memo: prose from fallback (timeout)");
-    None when the trace does not say (the call log then tells)."""
-    return next((m.group(1) for line in trace if (m := _MEMO_FALLBACK.fullmatch(line))), None)
 
 
 class LoanReviewSuite(Suite):
@@ -36,24 +26,21 @@ class LoanReviewSuite(Suite):
     dataset = "loan_review.jsonl"
     description = "Loan review: decision and rule ids for approvals, every hard rule, refers and malformed input"
     parallel_safe = False  # one SQLite checkpointer and audit chain per run; cases are ~50 ms each
-    llm_timeout_s = 20.0  # the run's model timeout (set in setup): a traced call this long timed out
 
     def setup(self, ctx) -> Any:
         from agents.loan_review.service import LoanReviewService
 
         scratch = Path(tempfile.mkdtemp(prefix="puhui-loan-eval-"))
-        model = traced(ctx.services.llm) if ctx.llm_mode == "openai" else None
-        self.llm_timeout_s = ctx.services.settings.llm_timeout_s
+        model = ctx.services.llm if ctx.llm_mode == "openai" else None
         return LoanReviewService.create(ctx.services.corpus, scratch / "checkpoints.sqlite", scratch / "audit.sqlite",
-                                        chat_model=model, llm_timeout_s=self.llm_timeout_s)
+                                        chat_model=model, llm_timeout_s=ctx.services.settings.llm_timeout_s)
 
     def run_case(self, case: EvalCase, svc) -> Outcome:
         from agents.loan_review.service import InvalidApplication
 
         want = case.expected
         try:
-            with call_log(self.llm_timeout_s) as calls:
-                r = svc.review(case.input)
+            r = svc.review(case.input)
         except InvalidApplication as exc:
             fields = [e.field for e in exc.errors]
             ok = want["decision"] == "invalid" and all(f in fields for f in want.get("fields", []))
@@ -66,7 +53,7 @@ class LoanReviewSuite(Suite):
         if expected_ids:
             scores["rule_recall"] = len(found) / len(expected_ids)
         llm = {"llm": "llm", "fallback": "fallback"}.get(r.memo_source, "none")  # "template": no model
-        reason = (memo_fallback_reason(r.trace) or calls.fallback_reason()) if llm == "fallback" else None
+        reason = r.memo_reason if llm == "fallback" else None
         return Outcome(passed=decision_ok and len(found) == len(expected_ids), scores=scores,
                        output={"decision": r.decision, "status": r.status, "rule_ids": r.rule_ids,
                                "score": (r.score or {}).get("score"), "band": r.band,

@@ -2,12 +2,12 @@
 
 A case: input = a dialog ({id, channel, complete, turns: [{role, text, ts?}]}), expected {rules: [...]}.
 Headline metrics: micro precision and recall of (dialog, rule) findings, and per-rule P/R. A case
-passes when the inspector finds exactly the expected rules.
+passes when the inspector finds exactly the expected rules. The answer source is the review note's
+(``DialogReport.llm``), a fallback's reason the report's (``llm_reason``: timeout, too_long …).
 """
 
 from __future__ import annotations
 
-from eval.llm_trace import call_log, traced
 from eval.schema import EvalCase
 from eval.suite import CaseResult, Outcome, Suite
 
@@ -20,25 +20,15 @@ class QaInspectionSuite(Suite):
     def setup(self, ctx):
         from agents.qa_inspection.service import QaInspector
 
-        model = traced(ctx.services.llm) if ctx.llm_mode != "none" else None
-        timeout_s = ctx.services.settings.llm_timeout_s
-        return QaInspector.from_corpus(ctx.services.corpus, model, timeout_s), model, timeout_s
+        model = ctx.services.llm if ctx.llm_mode != "none" else None
+        return QaInspector.from_corpus(ctx.services.corpus, model, ctx.services.settings.llm_timeout_s)
 
     def run_case(self, case: EvalCase, sut) -> Outcome:
         from tools.qa_dialogs import dialog_from_obj
 
-        inspector, model, timeout_s = sut
-        with call_log(timeout_s) as calls:
-            report = inspector.inspect(dialog_from_obj(case.input, case.id))
-        # the report says whether the model wrote the note ("rules+llm"), not whether it was asked:
-        # with a model, every review asks it, so a rules-only note is a fallback; the review's only
-        # check on a non-empty note is its length
-        if report.reviewed_by == "rules+llm":
-            llm, reason = "llm", None
-        elif model is not None:
-            llm, reason = "fallback", calls.fallback_reason("too_long")
-        else:
-            llm, reason = "none", None
+        report = sut.inspect(dialog_from_obj(case.input, case.id))
+        llm = report.llm  # who wrote the review note, and why the template stood in for the model
+        reason = report.llm_reason if llm == "fallback" else None
         predicted, expected = report.rule_ids, set(case.expected["rules"])
         tp, fp, fn = len(predicted & expected), len(predicted - expected), len(expected - predicted)
         return Outcome(passed=predicted == expected, scores={"tp": tp, "fp": fp, "fn": fn},

@@ -35,9 +35,9 @@ def sources_message(reply: BotReply) -> dict | None:
 def status_markdown(reply: BotReply | None, session_id: str) -> str:
     if reply is None:
         return f"会话 `{session_id}` 已创建。" if session_id else "尚未开始会话。"
+    model = source_label(reply.llm) + (f"（{reply.llm_reason}）" if reply.llm_reason else "")  # 回退（ungrounded）
     lines = [f"**会话** `{session_id}` ｜ **结果** {_OUTCOME_ZH.get(reply.outcome, reply.outcome)}"
-             f" ｜ **意图** {reply.intent or '-'} ｜ **置信度** {reply.confidence:.2f}"
-             f" ｜ **模型** {source_label(reply.llm)}"]
+             f" ｜ **意图** {reply.intent or '-'} ｜ **置信度** {reply.confidence:.2f} ｜ **模型** {model}"]
     if reply.disclosures:
         lines.append("**已附风险提示**：" + "、".join(reply.disclosures))
     if reply.pii_masked:

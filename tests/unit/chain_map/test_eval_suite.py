@@ -27,7 +27,8 @@ def test_suite_scores_a_case(ctx):
     suite = ChainMapSuite()
     ok = suite.run_case(EvalCase(id="x", input={"name": "丹阳光学", "business_scope": "眼镜制造；光学玻璃制造"},
                                  expected={"segment": "danyang_eyewear", "stage": "midstream"}), ctx)
-    assert ok.passed and ok.scores == {"segment_top1": 1.0, "stage_acc": 1.0} and ok.llm == "none"
+    assert ok.passed and ok.scores == {"segment_top1": 1.0, "stage_acc": 1.0}
+    assert ok.llm == "none" and ok.llm_reason is None
     unknown = suite.run_case(EvalCase(id="y", input={"name": "典当行", "business_scope": "动产质押典当"},
                                       expected={"segment": None, "stage": None}), ctx)
     assert unknown.passed and unknown.output["segment"] is None

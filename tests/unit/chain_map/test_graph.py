@@ -44,7 +44,7 @@ def test_end_to_end_without_llm(ctx, eyewear_request):
     typs = {f.typology for f in res.screening.flags}
     assert {"implausible_counterparty", "circular_flow"} <= typs
     assert any("闭环" in q or "转回" in q for q in res.risk.due_diligence)
-    assert res.llm == {"extract": "none", "prose": "none"} and not res.warnings
+    assert res.llm == {"extract": "none", "prose": "none"} and res.llm_reasons == {} and not res.warnings
     assert res.marketing.pitch and res.risk.summary
     md = res.report_markdown
     for heading in ("一、行业定位", "二、产业链位置", "三、客户画像", "四、营销策略", "五、风险策略", "六、可疑交易筛查"):
@@ -113,7 +113,7 @@ def test_with_scripted_chat_model(ctx, eyewear_request):
     prose = json.dumps({"marketing_pitch": "建议优先推荐禾信税务贷，企业纳税信用良好，经营稳定。",
                         "risk_summary": "行业同质化竞争明显，需关注订单骤减和回款拖延。"}, ensure_ascii=False)
     res = run_chain_map(eyewear_request, replace(ctx, chat_model=_fake(extracted, prose)))
-    assert res.llm == {"extract": "llm", "prose": "llm"} and not res.warnings
+    assert res.llm == {"extract": "llm", "prose": "llm"} and res.llm_reasons == {} and not res.warnings
     assert res.placement.segment_id == "danyang_eyewear"
     assert res.marketing.pitch.startswith("建议优先推荐禾信税务贷") and "回款拖延" in res.risk.summary
     # the model writes; it does not rank: the product order is the same as without a model
@@ -126,6 +126,7 @@ def test_chat_model_garbage_or_invented_numbers_fall_back(ctx, eyewear_request):
                            "risk_summary": "风险很低，基本没有问题，可以放心。"}, ensure_ascii=False)
     res = run_chain_map(eyewear_request, replace(ctx, chat_model=_fake("not json at all", "still not json", invented)))
     assert res.llm == {"extract": "fallback", "prose": "fallback"}
+    assert res.llm_reasons == {"extract": "invalid_output", "prose": "ungrounded"}
     assert "888" not in res.marketing.pitch and res.placement.segment_id == "danyang_eyewear"
     assert any("确定性抽取" in w and "invalid_output" in w for w in res.warnings)
     assert any("（ungrounded）" in w and "888" not in w for w in res.warnings)

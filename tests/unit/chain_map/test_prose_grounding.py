@@ -30,7 +30,7 @@ def _run(ctx, request, prose: dict):
 
 def test_grounded_prose_is_used_and_the_prompt_numbers_the_fact_passages(ctx, eyewear_request):
     res, model = _run(ctx, eyewear_request, GROUNDED)
-    assert res.llm == {"extract": "llm", "prose": "llm"} and not res.warnings
+    assert res.llm == {"extract": "llm", "prose": "llm"} and res.llm_reasons == {} and not res.warnings
     assert res.marketing.pitch == GROUNDED["marketing_pitch"] and res.risk.summary == GROUNDED["risk_summary"]
     prompt = model.calls[1][0][-1].content
     assert "[1] 企业：丹阳市明瑞眼镜有限公司" in prompt and "[2] 建议优先推荐的产品" in prompt
@@ -47,7 +47,7 @@ def test_unsupported_sentence_falls_back_to_the_template(ctx, eyewear_request, c
     baseline = run_chain_map(eyewear_request, ctx)
     with caplog.at_level(logging.WARNING, logger="puhui.chain_map"):
         res, _ = _run(ctx, eyewear_request, {**GROUNDED, "marketing_pitch": pitch})
-    assert res.llm == {"extract": "llm", "prose": "fallback"}
+    assert res.llm == {"extract": "llm", "prose": "fallback"} and res.llm_reasons == {"prose": "ungrounded"}
     assert res.marketing.pitch == baseline.marketing.pitch and res.risk.summary == baseline.risk.summary
     assert any("（ungrounded）" in w for w in res.warnings)
     logged = "\n".join(r.getMessage() for r in caplog.records)

@@ -64,7 +64,7 @@ def test_model_answer_streams_live_and_the_final_reply_only_appends(make_bot):
     assert reply.text != answer and reply.disclosures  # the loan disclosure came after the live part
     assert time.monotonic() - t0 > 0.5  # ~40 chunks at 20 ms: the deltas were live, not replayed
     [saved] = bot_turns(bot, info)
-    assert saved.text == reply.text and saved.meta["llm"] == "llm"
+    assert saved.text == reply.text and saved.meta["llm"] == "llm" and saved.meta["llm_reason"] is None
 
 
 def test_ungrounded_sentence_never_reaches_the_customer(make_bot):
@@ -76,7 +76,9 @@ def test_ungrounded_sentence_never_reaches_the_customer(make_bot):
     assert live.text.startswith("您好。禾信税务贷是线上信用贷款[1]。" + cut + reply_text("grounded_intro"))
     assert "有效期12个月，期内可循环支用[1]" in live.text
     assert result.reply.text.startswith(live.text) and result.reply.llm == "fallback"
-    assert bot_turns(bot, info)[0].text == result.reply.text
+    assert result.reply.llm_reason == "ungrounded"
+    [saved] = bot_turns(bot, info)
+    assert saved.text == result.reply.text and saved.meta["llm_reason"] == "ungrounded"
 
 
 def test_chatter_without_support_is_never_shown(make_bot):
@@ -96,7 +98,7 @@ def test_check_node_never_replaces_a_live_reply(make_bot):
     assert "稳赚" not in live.text
     assert live.text.startswith("禾信税务贷的额度有效期12个月[1]。" + reply_text("live_cut"))
     assert result.reply.outcome == "grounded" and result.reply.text.startswith(live.text)
-    assert result.reply.llm == "fallback"
+    assert result.reply.llm == "fallback" and result.reply.llm_reason == "forbidden_promise"
 
 
 def test_check_node_only_appends_to_text_already_streamed(make_bot):

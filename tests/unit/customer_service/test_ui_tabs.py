@@ -80,3 +80,13 @@ def test_qa_handlers(services, tmp_path):
     assert "格式有误" in inspect_upload(services, None, "{broken")[0]
     assert inspect_upload(services, None, "")[0].startswith("请上传")
     assert inspect_recent(services, 10)[0] == "还没有智能客服会话。"
+
+
+def test_status_shows_why_the_model_fell_back():
+    from agents.customer_service.schemas import BotReply
+    from server.ui.cs_tab import status_markdown
+
+    fell_back = BotReply(text="…", outcome="grounded", llm="fallback", llm_reason="ungrounded")
+    assert "**模型** 回退（ungrounded）" in status_markdown(fell_back, "cs_1")
+    answered = status_markdown(BotReply(text="…", outcome="faq", llm="llm"), "cs_1")
+    assert answered.split("\n\n")[0].endswith("**模型** 大模型")  # no reason when the model answered

@@ -19,7 +19,7 @@ GROUNDED = ("丹阳市明视眼镜有限公司位于镇江市丹阳市，经营8
 def test_grounded_llm_paragraph_is_used(make_service, app_of):
     model = ScriptedChatModel(script=[GROUNDED])
     r = make_service(chat_model=model).review(app_of("approve_danyang_eyewear"))
-    assert r.memo_source == "llm" and GROUNDED in r.memo and r.decision == "approve"
+    assert r.memo_source == "llm" and r.memo_reason is None and GROUNDED in r.memo and r.decision == "approve"
     assert "memo: prose from llm" in r.trace
     system, user = (m.content for m in model.calls[0][0])
     assert "不得编造" in system
@@ -42,6 +42,7 @@ def test_unsupported_paragraph_falls_back_to_the_template(make_service, app_of, 
     with caplog.at_level(logging.WARNING, logger="puhui.loan_review"):
         r = make_service(chat_model=ScriptedChatModel(script=[bad])).review(app_of("approve_danyang_eyewear"))
     assert r.memo_source == "fallback" and f"memo: prose from fallback ({reason})" in r.trace
+    assert r.memo_reason == reason
     assert bad not in r.memo and r.decision == template.decision == "approve"
     assert r.memo.split("**审查综述**：")[1] == template.memo.split("**审查综述**：")[1]
     logged = "\n".join(rec.getMessage() for rec in caplog.records if "memo prose" in rec.getMessage())
@@ -54,7 +55,7 @@ def test_unsupported_paragraph_falls_back_to_the_template(make_service, app_of, 
 def test_failing_model_falls_back_with_its_reason(make_service, app_of):
     r = make_service(chat_model=ScriptedChatModel(script=[RuntimeError("502")])).review(app_of("approve_pharmacy"))
     assert r.memo_source == "fallback" and r.decision == "approve"
-    assert any(t.startswith("memo: prose from fallback (error:") for t in r.trace)
+    assert r.memo_reason == "error:RuntimeError" and "memo: prose from fallback (error:RuntimeError)" in r.trace
 
 
 def test_check_prose_wants_the_passage_formatting_and_one_passage_per_sentence():

@@ -18,7 +18,7 @@ def test_approval_has_limit_price_memo_and_audit(make_service, app_of, paths):
     assert r.limit["limit_wan"] == 180 and r.price["rate_pct"] > 3 and r.score["score"] >= 620
     positions = [r.memo.index(f"、{s}") for s in SECTIONS]
     assert positions == sorted(positions)  # all eight sections, in the fixed order
-    assert r.memo_source == "template" and "同意授信" in r.memo
+    assert r.memo_source == "template" and r.memo_reason == "no_model" and "同意授信" in r.memo
     rows = AuditLog(paths[1]).records(r.thread_id)
     assert [x["event"] for x in rows] == ["decided"] and rows[0]["input_hash"] == r.input_hash
     assert rows[0]["model_version"] == r.model_version and rows[0]["score"] == r.score["score"]
