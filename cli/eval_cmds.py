@@ -22,8 +22,10 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _split(value: str | None) -> list[str] | None:
-    return [s.strip() for s in value.split(",") if s.strip()] if value else None
+def _split(values: list[str] | None) -> list[str] | None:
+    """``--suite a,b --suite c`` → [a, b, c] (repeated and comma-separated both work)."""
+    names = [s.strip() for value in values or [] for s in value.split(",") if s.strip()]
+    return names or None
 
 
 def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
@@ -33,7 +35,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     @ev.callback()
     def run(
         ctx: typer.Context,
-        suite: str = typer.Option(None, "--suite", help="Comma-separated suites (default: all)"),
+        suite: list[str] = typer.Option(None, "--suite", help="Suites, comma-separated or repeated (default: all)"),
         llm: str = typer.Option("none", "--llm", help="none | openai: the model of the assistants under test"),
         judge: str = typer.Option("auto", "--judge",
                                   help="auto | none | openai: the model that scores faithfulness/helpfulness "
@@ -113,7 +115,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
 
     @ev.command("gate")
     def gate_cmd(run_dir: Path, tolerance: float = typer.Option(0.02, min=0, max=1),
-                 suite: str = typer.Option(None, "--suite")) -> None:
+                 suite: list[str] = typer.Option(None, "--suite")) -> None:
         """Fail (exit 1) when a suite regressed beyond TOLERANCE against eval/baselines."""
         from eval.compare import gate, load_run
 
@@ -130,7 +132,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         console.print("[green]gate passed[/green]")
 
     @ev.command()
-    def baseline(run_dir: Path, suite: str = typer.Option(..., "--suite")) -> None:
+    def baseline(run_dir: Path, suite: list[str] = typer.Option(..., "--suite")) -> None:
         """Accept RUN_DIR's figures as the new baseline for the named suites (commit the files)."""
         from eval.compare import load_run, write_baseline
 

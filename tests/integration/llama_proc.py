@@ -57,7 +57,8 @@ class LlamaServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
              "--port", str(self.port), "--chat_format", "chatml-function-calling", "--n_ctx", str(n_ctx)],
-            stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})  # the access log is read while the server runs
 
     @property
     def base_url(self) -> str:

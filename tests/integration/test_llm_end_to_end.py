@@ -41,7 +41,8 @@ SOURCES = {"llm", "fallback"}  # with a model configured, "none" (no model) must
 #: reasons that mean the model was really asked and answered something (a 270M base model mostly
 #: writes text that fails validation or grounding); "no_model" or "connection" would mean the wiring
 #: is broken, and are never accepted
-ASKED = {None, "invalid_output", "empty_output", "ungrounded", "forbidden_promise", "too_long", "timeout", "max_steps"}
+ASKED = {None, "invalid_output", "empty_output", "ungrounded", "forbidden_promise", "too_long", "timeout", "max_steps",
+         "conclusion_mismatch"}
 ENTERPRISE = {"name": "丹阳市明瑞眼镜有限公司", "business_scope": "眼镜制造；眼镜销售；光学玻璃制造",
               "main_products": "树脂镜片、眼镜架", "location": "镇江市丹阳市", "years_operating": 6}
 
@@ -129,7 +130,9 @@ def test_chain_map_api_uses_the_model_for_extraction_and_prose(stack):
     assert r.status_code == 200, r.text
     body = r.json()
     _asked(stack, before)
-    assert set(body["llm"]) >= {"extract", "prose"} and set(body["llm"].values()) <= SOURCES, body["llm"]
+    assert set(body["llm"]) >= {"extract", "prose"}, body["llm"]
+    for node, source in body["llm"].items():
+        _source_ok(source, body["llm_reasons"].get(node))
     assert body["placement"]["segment_id"] == "danyang_eyewear"  # the facts come from the KB, not the model
 
 
@@ -140,7 +143,8 @@ def test_loan_review_api_decides_by_rules_and_scorecard_and_records_the_memo_sou
     assert r.status_code == 200, r.text
     body = r.json()
     _asked(stack, before)
-    assert body["memo_source"] in SOURCES and body["decision"] == "approve"
+    _source_ok(body["memo_source"], body["memo_reason"])
+    assert body["decision"] == "approve"  # decided by rules and scorecard, whatever the model wrote
 
 
 def test_customer_service_api_json_and_live_stream(stack):
@@ -151,7 +155,8 @@ def test_customer_service_api_json_and_live_stream(stack):
     assert r.status_code == 200, r.text
     reply = r.json()["reply"]
     _asked(stack, before)
-    assert reply["llm"] in SOURCES and reply["text"]
+    _source_ok(reply["llm"], reply["llm_reason"])
+    assert reply["text"]
     with httpx.stream("POST", f"{stack.url}/v1/cs/sessions/{sid}/messages", headers=H, timeout=600,
                       json={"text": "眼镜企业贷款要准备哪些材料", "stream": True}) as resp:
         assert resp.status_code == 200
@@ -212,6 +217,25 @@ def test_cli_runs_each_assistant_with_the_model(stack, tmp_path):
     copilot = stack.cli("copilot", "ask", "客户问：税务贷额度最高多少？怎么回答")
     assert copilot.returncode == 0, copilot.stderr[-2000:]
     assert stack.model_calls() > before
+
+
+def test_eval_with_the_model_separates_llm_answers_from_fallbacks(stack, tmp_path):
+    before = stack.model_calls()
+    run = stack.cli("eval", "--llm", "openai", "--suite", "customer_service,loan_review", "--limit", "3",
+                    "--out", str(tmp_path / "run"))
+    assert run.returncode == 0, run.stderr[-2000:]
+    _asked(stack, before)
+    suites = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))["suites"]
+    assert set(suites) == {"customer_service", "loan_review"}
+    for name, suite in suites.items():
+        assert suite["status"] == "ok", suite
+        counts = suite["answered_by"]
+        assert counts["llm"] + counts["fallback"] + counts["none"] == 3, (name, counts)
+        assert counts["llm"] + counts["fallback"] >= 1, (name, counts)  # the model was asked
+        assert sum(suite["fallback_reasons"].values()) == counts["fallback"]
+        assert set(suite["fallback_reasons"]) <= ASKED - {None}, suite["fallback_reasons"]
+    report = (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+    assert "fallback" in report.lower()
 
 
 # ---- workbench (headless Chromium) --------------------------------------------------------

@@ -36,3 +36,12 @@ def test_judge_model_choice():
     own = object()
     running = configured.model_copy(update={"llm_provider": "openai"})
     assert eval_cmds._judge_model("openai", SimpleNamespace(settings=running, llm=own)) is own
+
+
+def test_suites_may_be_repeated_or_comma_separated(tmp_path):
+    assert eval_cmds._split(["customer_service,chain_map", " loan_review ", ""]) == \
+        ["customer_service", "chain_map", "loan_review"]
+    assert eval_cmds._split(None) is None and eval_cmds._split([]) is None
+    settings = Settings(data_dir=tmp_path, llm_provider="none")
+    code, out = _run(settings, "--suite", "retrieval", "--suite", "nope")  # the second one is not lost
+    assert code == 2 and "nope" in out
