@@ -42,6 +42,7 @@ def summarize(reports: list[DialogReport], inspector: QaInspector, errors: list[
         worst=[{"dialog_id": r.dialog_id, "score": r.score, "rules": sorted(r.rule_ids)} for r in worst if r.findings],
         gaps=group_gaps([g for r in reports for g in r.gaps]),
         errors=errors or [],
+        llm_suggestions=sum(len(r.llm_suggestions) for r in reports),
     )
 
 
@@ -102,6 +103,8 @@ def summary_markdown(s: BatchSummary) -> str:
              f"- 发现（按严重程度）：{json.dumps(s.by_severity, ensure_ascii=False)}", "", "| 规则 | 名称 | 严重程度 | 涉及对话 | 发现数 |",
              "|---|---|---|---|---|"]
     lines += [f"| {r.rule_id} | {r.rule_name} | {r.severity} | {r.dialogs} | {r.findings} |" for r in s.by_rule]
+    if s.llm_suggestions:
+        lines.append(f"- 模型建议（待人工确认，不计分）：{s.llm_suggestions} 条，见 findings.jsonl 的 llm_suggestions")
     lines += ["", "## 问题最多的对话", ""] + [f"- {w['dialog_id']}：{w['score']:.0f} 分，{', '.join(w['rules'])}" for w in s.worst]
     lines += ["", "## 知识库缺口候选", ""] + [f"- （{g.count} 次）{g.question}" for g in s.gaps[:30]]
     if s.errors:

@@ -1,7 +1,10 @@
-"""Nodes of the QA inspection graph: rules → review note → report.
+"""Nodes of the QA inspection graph: rules → review → report.
 
-The rules decide (deterministic, from the rubric); the optional LLM only writes the reviewer's note
-from the findings already made, and any failure falls back to the template note.
+The rules decide (deterministic, from the rubric). The optional LLM is a rubric judge that never
+decides: in one bounded structured call it writes the reviewer's note from the findings already made
+and suggests rubric rules the rules may have missed. Its suggestions are grounded (agents/qa_inspection/
+judge.py) and shown for a human to confirm — they change no score, verdict or finding — and any
+failure falls back to the template note with no suggestions (same type, ``QaReview``).
 """
 
 from __future__ import annotations
@@ -9,14 +12,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from agents.common.textgen import invoke_text
+from agents.common.llm import invoke_structured
 from prompts.loader import render
 from tools.pii import mask_pii
 from tools.qa_dialogs import Dialog
 from tools.qa_gaps import find_gaps
-from tools.qa_models import DialogReport, Finding
+from tools.qa_models import DialogReport, Finding, QaReview
 from tools.qa_rules import RuleContext, run_rules, score
 
+from agents.qa_inspection.judge import ground_suggestions, prompt_turns
 from agents.qa_inspection.state import QaState
 
 log = logging.getLogger(__name__)
@@ -53,21 +57,31 @@ class QaNodes:
     def review(self, state: QaState) -> dict:
         findings = [Finding.model_validate(f) for f in state.get("findings", [])]
         _, passed = score(findings, self.ctx.rubric)
-        note = template_note(findings, passed)
+        template = QaReview(note=template_note(findings, passed))
         if self.llm is None:
-            return {"review_note": note, "reviewed_by": "rules", "llm": "none", "llm_reason": "no_model"}
+            return {"review_note": template.note, "reviewed_by": "rules", "llm": "none", "llm_reason": "no_model",
+                    "llm_suggestions": [], "llm_suggestions_dropped": 0}
         dialog = Dialog.model_validate(state["dialog"])
-        prompt = render("qa/review.md.j2",
-                        turns=[{"role": "坐席" if t.role == "agent" else "客户", "text": mask_pii(t.text)} for t in dialog.turns],
-                        findings=findings, passed=passed)
-        # bounded and cancellable (a hung server cannot block inspection); the note is optional:
-        # on timeout, error, empty or over-long output the template note stands in
-        result = invoke_text(self.llm, [("user", prompt)], timeout_s=self.timeout_s, fallback=lambda: note,
-                             check=lambda text: "too_long" if len(text) > 600 else None)
+        found = {f.rule_id for f in findings}
+        turns, omitted = prompt_turns(dialog)
+        prompt = render("qa/review.md.j2", rules=[r for r in self.ctx.rubric.rules if r.id not in found],
+                        turns=turns, omitted=omitted, findings=findings, passed=passed)
+        # bounded and cancellable (a hung server cannot block inspection), validated with one repair:
+        # on timeout, error or an invalid (e.g. empty or over-long) note the template stands in
+        result = invoke_structured(self.llm, [("user", prompt)], QaReview, timeout_s=self.timeout_s,
+                                   fallback=lambda: template)
         if result.source != "llm":
             log.info("QA review note from the template (%s)", result.reason)
-            return {"review_note": note, "reviewed_by": "rules", "llm": "fallback", "llm_reason": result.reason}
-        return {"review_note": mask_pii(result.value), "reviewed_by": "rules+llm", "llm": "llm", "llm_reason": None}
+            return {"review_note": template.note, "reviewed_by": "rules", "llm": "fallback",
+                    "llm_reason": result.reason, "llm_suggestions": [], "llm_suggestions_dropped": 0}
+        kept, dropped = ground_suggestions(result.value.suggestions, dialog,
+                                           {r.id for r in self.ctx.rubric.rules}, found)
+        if dropped:
+            log.info("QA judge: %d of %d suggestions dropped (unknown rule, already found or ungrounded)",
+                     dropped, len(result.value.suggestions))
+        return {"review_note": mask_pii(result.value.note), "reviewed_by": "rules+llm", "llm": "llm",
+                "llm_reason": None, "llm_suggestions": [s.model_dump() for s in kept],
+                "llm_suggestions_dropped": dropped}
 
     def report(self, state: QaState) -> dict:
         dialog = Dialog.model_validate(state["dialog"])
@@ -76,5 +90,7 @@ class QaNodes:
         rep = DialogReport(dialog_id=dialog.id, channel=dialog.channel, turns=len(dialog.turns), score=total,
                            passed=passed, findings=findings, gaps=state.get("gaps", []),
                            review_note=state.get("review_note", ""), reviewed_by=state.get("reviewed_by", "rules"),
-                           llm=state.get("llm", "none"), llm_reason=state.get("llm_reason"))
+                           llm=state.get("llm", "none"), llm_reason=state.get("llm_reason"),
+                           llm_suggestions=state.get("llm_suggestions", []),
+                           llm_suggestions_dropped=state.get("llm_suggestions_dropped", 0))
         return {"report": rep.model_dump()}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from tools.qa_gaps import GapGroup
-from tools.qa_models import DialogReport, Evidence, Finding, GapCandidate
+from tools.qa_models import DialogReport, Evidence, Finding, GapCandidate, QaReview, RubricSuggestion
 
-__all__ = ["BatchSummary", "DialogReport", "Evidence", "Finding", "GapCandidate", "GapGroup", "RuleCount"]
+__all__ = ["BatchSummary", "DialogReport", "Evidence", "Finding", "GapCandidate", "GapGroup", "QaReview",
+           "RubricSuggestion", "RuleCount"]
 
 
 class RuleCount(BaseModel):
@@ -30,3 +31,5 @@ class BatchSummary(BaseModel):
     worst: list[dict] = Field(default_factory=list, description="lowest-scoring dialogs: id, score, rule ids")
     gaps: list[GapGroup] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list, description="files or dialogs that could not be read")
+    llm_suggestions: int = Field(0, description="the model judge's grounded suggestions, for a human to confirm "
+                                                "(listed per dialog in findings.jsonl); never counted above")

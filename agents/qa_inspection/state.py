@@ -13,4 +13,6 @@ class QaState(TypedDict, total=False):
     reviewed_by: str
     llm: str  # "llm" | "fallback" | "none"
     llm_reason: str | None
+    llm_suggestions: list[dict[str, Any]]  # tools.qa_models.RubricSuggestion, grounded, dumped
+    llm_suggestions_dropped: int
     report: dict[str, Any]  # tools.qa_models.DialogReport, dumped

@@ -1,6 +1,7 @@
 """质检 tab: upload dialogs (JSON / JSONL / CSV) or take the bot's recent sessions, score them against
 the rubric, and see the summary chart, every finding with its evidence highlighted in the dialog,
-and the knowledge-base gap candidates.
+the optional model judge's suggestions (for a person to confirm; they never change a score) and the
+knowledge-base gap candidates.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import html
 import logging
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import gradio as gr
@@ -26,9 +28,22 @@ _SEV_ZH = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
 FINDING_HEADERS = ["对话", "规则", "名称", "严重程度", "第几句", "证据", "说明", "建议"]
 
 
-def highlight_dialog(dialog: Dialog, report: DialogReport) -> str:
+def suggestions_html(report: DialogReport, rule_names: Mapping[str, str] | None = None) -> str:
+    """The model judge's grounded suggestions as a short list ("" when there are none). Turns are
+    labelled like the dialog's rows (0-based), the suggestion's own ``turn`` being 1-based."""
+    if not report.llm_suggestions:
+        return ""
+    names = rule_names or {}
+    items = "".join(
+        f"<li>{html.escape(names.get(s.rule_id, s.rule_id))}（{html.escape(s.rule_id)}）· {s.turn - 1}·坐席："
+        f"“{html.escape(mask_pii(s.evidence))}”{'——' + html.escape(mask_pii(s.reason)) if s.reason else ''}</li>"
+        for s in report.llm_suggestions)
+    return f"<div class='qa-suggestions'><b>模型建议（待人工确认）</b><ul>{items}</ul></div>"
+
+
+def highlight_dialog(dialog: Dialog, report: DialogReport, rule_names: Mapping[str, str] | None = None) -> str:
     """The dialog as HTML with every evidence span marked (text masked segment by segment, so the
-    marks stay aligned with the spans)."""
+    marks stay aligned with the spans), the note, and the model's suggestions under it."""
     spans: dict[int, list] = {}
     for f in report.findings:
         if f.evidence is not None:
@@ -48,7 +63,7 @@ def highlight_dialog(dialog: Dialog, report: DialogReport) -> str:
         rows.append(f"<div class='qa-turn qa-{t.role}'><b>{i}·{who}</b>：{''.join(parts)}</div>")
     status = "合格" if report.passed else "不合格"
     return (f"<div class='qa-dialog'><h4>{html.escape(dialog.id)} — {report.score:.0f} 分（{status}）</h4>"
-            f"{''.join(rows)}<p><i>{html.escape(report.review_note)}</i></p></div>")
+            f"{''.join(rows)}<p><i>{html.escape(report.review_note)}</i></p>{suggestions_html(report, rule_names)}</div>")
 
 
 def finding_rows(reports: list[DialogReport]) -> list[list]:
@@ -64,11 +79,14 @@ def _run(services: Services, dialogs: list[Dialog], errors: list[str]):
     write_chart(summary, chart)
     text = (f"**{summary.dialogs} 通对话**，合格 {summary.passed}（合格率 {summary.pass_rate:.1%}），平均分 {summary.mean_score:.1f}。"
             + "".join(f"\n- {r.rule_name}（{r.rule_id}）：{r.dialogs} 通" for r in summary.by_rule if r.dialogs))
+    if summary.llm_suggestions:
+        text += f"\n\n模型建议（待人工确认，不计分）：{summary.llm_suggestions} 条，见下方问题对话。"
     if errors:
         text += "\n\n**无法读取：**\n" + "\n".join(f"- `{e}`" for e in errors[:20])
     by_id = {d.id: d for d in dialogs}
-    worst = sorted((r for r in reports if r.findings), key=lambda r: r.score)[:20]
-    marked = "".join(highlight_dialog(by_id[r.dialog_id], r) for r in worst) or "<p>没有发现问题。</p>"
+    names = {r.id: r.name for r in inspector.rubric.rules}
+    worst = sorted((r for r in reports if r.findings or r.llm_suggestions), key=lambda r: r.score)[:20]
+    marked = "".join(highlight_dialog(by_id[r.dialog_id], r, names) for r in worst) or "<p>没有发现问题。</p>"
     gaps = [[g.question, g.count, "、".join(g.reasons)] for g in summary.gaps]
     return text, str(chart), finding_rows(reports), marked, gaps
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.integration.sse import read_sse
 from tests.integration.uvicorn_proc import free_port, start_uvicorn, stop_uvicorn
 
 pytestmark = pytest.mark.integration
@@ -97,16 +98,9 @@ def test_faq_answer_json(server):
 
 def test_sse_stream(server):
     sid = new_session(server)
-    events = []
     with httpx.stream("POST", url(server, f"/v1/cs/sessions/{sid}/messages"), headers={**A, "Accept": "text/event-stream"},
                       json={"text": "理财产品保本吗"}, timeout=60) as r:
-        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
-        event = None
-        for line in r.iter_lines():
-            if line.startswith("event:"):
-                event = line.split(":", 1)[1].strip()
-            elif line.startswith("data:"):
-                events.append((event, line.split(":", 1)[1].strip()))
+        events = read_sse(r)
     kinds = [e for e, _ in events]
     assert kinds[0] == "meta" and kinds[-1] == "done" and kinds.count("delta") >= 2
     text = "".join(json.loads(d)["text"] for e, d in events if e == "delta")

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from tests.integration.fake_openai_server import FakeOpenAIServer
+from tests.integration.sse import read_sse
 from tests.integration.uvicorn_proc import free_port, start_uvicorn, stop_uvicorn
 
 pytestmark = pytest.mark.integration
@@ -99,19 +100,9 @@ def new_session(base: str) -> str:
 
 def sse(base: str, sid: str, on_event=None) -> list[tuple[str, str]]:
     """POST a streamed message; the (event, data) pairs. ``on_event`` may return True to hang up."""
-    events = []
     with httpx.stream("POST", f"{base}/v1/cs/sessions/{sid}/messages", headers=H,
                       json={"text": QUERY, "stream": True}, timeout=60) as r:
-        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
-        event = None
-        for line in r.iter_lines():
-            if line.startswith("event:"):
-                event = line.split(":", 1)[1].strip()
-            elif line.startswith("data:"):
-                events.append((event, line.split(":", 1)[1].strip()))
-                if on_event is not None and on_event(event, events[-1][1]):
-                    break
-    return events
+        return read_sse(r, on_event)
 
 
 def bot_turns(base: str, sid: str) -> list[dict]:

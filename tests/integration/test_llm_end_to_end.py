@@ -28,6 +28,7 @@ import pytest
 
 from tests.conftest import TEST_EMBED_CACHE
 from tests.integration.llama_proc import gguf_file, missing, start_llama
+from tests.integration.sse import read_sse
 from tests.integration.uvicorn_proc import free_port
 
 pytestmark = [pytest.mark.llm, pytest.mark.integration, pytest.mark.slow,
@@ -159,9 +160,12 @@ def test_customer_service_api_json_and_live_stream(stack):
     assert reply["text"]
     with httpx.stream("POST", f"{stack.url}/v1/cs/sessions/{sid}/messages", headers=H, timeout=600,
                       json={"text": "眼镜企业贷款要准备哪些材料", "stream": True}) as resp:
-        assert resp.status_code == 200
-        events = [line for line in resp.iter_lines() if line.startswith("event:")]
-    assert "event: done" in events[-1] or any("done" in e for e in events)
+        events = read_sse(resp)
+    kinds = [e for e, _ in events]
+    assert kinds[0] == "meta" and kinds[-1] == "done" and "delta" in kinds
+    done = json.loads(events[-1][1])["reply"]
+    _source_ok(done["llm"], done["llm_reason"])
+    assert "".join(json.loads(d)["text"] for e, d in events if e == "delta") == done["text"]
 
 
 def test_openai_compatible_endpoint_with_the_official_client(stack):

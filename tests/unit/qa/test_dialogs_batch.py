@@ -67,3 +67,21 @@ def test_gap_grouping():
             for i, q in enumerate(["保险箱怎么租", "保险箱怎么租啊", "黄金怎么买"])]
     groups = group_gaps(gaps)
     assert groups[0].count == 2 and groups[1].question == "黄金怎么买"
+
+
+def test_batch_outputs_carry_the_judges_suggestions(corpus, tmp_path):
+    from agents.qa_inspection.service import QaInspector
+    from tests.llm_fakes import ScriptedChatModel
+
+    reply = json.dumps({"note": "合格，但坐席语气不耐烦。", "suggestions": [
+        {"rule_id": "rude_language", "turn": 1, "evidence": "别来烦我", "reason": "推诿"}]}, ensure_ascii=False)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.csv").write_text("dialog_id,role,text\nc1,agent,您好，自己上网查去，别来烦我。\nc1,customer,好\n",
+                               encoding="utf-8")
+    qa = QaInspector.from_corpus(corpus, ScriptedChatModel(script=[reply]))
+    summary, files = inspect_folder(qa, src, tmp_path / "out")
+    [row] = [json.loads(line) for line in files["findings"].read_text(encoding="utf-8").splitlines()]
+    assert [s["rule_id"] for s in row["llm_suggestions"]] == ["rude_language"] and "rude_language" not in {
+        f["rule_id"] for f in row["findings"]}
+    assert summary.llm_suggestions == 1 and "模型建议（待人工确认，不计分）：1 条" in files["summary_md"].read_text("utf-8")
