@@ -108,9 +108,32 @@ def _repair_turn(reply: BaseMessage, error: str, schema: type[BaseModel], method
     return [AIMessage(content=text[:2000] or "(空)"), HumanMessage(content=note)]
 
 
+#: JSON-schema bounds a server would have to unroll into its decoding grammar. llama.cpp's server
+#: repeats a rule once per allowed character or item: ``maxLength: 2000`` fails to build
+#: ("number of rules … exceeds sane defaults") and took the server down in the end-to-end test.
+#: The bounds stay enforced where they belong — Pydantic validation of the reply, with a repair turn.
+_GRAMMAR_BOUNDS = ("maxLength", "minLength", "maxItems", "minItems", "pattern")
+
+
+def _without_bounds(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_bounds(v) for k, v in node.items() if k not in _GRAMMAR_BOUNDS}
+    if isinstance(node, list):
+        return [_without_bounds(v) for v in node]
+    return node
+
+
+def tool_spec(tool: Any) -> dict[str, Any]:
+    """The OpenAI tool definition a model is shown for ``tool`` (a Pydantic model or a tool dict):
+    names, descriptions, types and enums, without the length/size bounds servers turn into grammars."""
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    return _without_bounds(convert_to_openai_tool(tool))
+
+
 def _prepare(model: Any, messages: list[BaseMessage], schema: type[BaseModel], method: Method):
     if method == "tool":
-        return model.bind_tools([schema], tool_choice=schema.__name__), messages
+        return model.bind_tools([tool_spec(schema)], tool_choice=schema.__name__), messages
     if method == "prompt":
         return model, _with_json_instructions(messages, schema)
     return model.bind(response_format={"type": "json_object"}), _with_json_instructions(messages, schema)
@@ -185,7 +208,7 @@ def invoke_message(model: Any, messages: Sequence[Any], *, timeout_s: float,
     t0 = time.monotonic()
     if model is None:
         return LlmResult(None, "none", "no_model", 0, _elapsed_ms(t0))
-    runnable = model.bind_tools(list(tools), tool_choice=tool_choice or "auto") if tools else model
+    runnable = model.bind_tools([tool_spec(t) for t in tools], tool_choice=tool_choice or "auto") if tools else model
     msgs = list(convert_to_messages(list(messages)))
     try:
         reply = gate_for(model).run(lambda: runnable.invoke(msgs), timeout_s)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import logging
 import tempfile
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from agents.qa_inspection.batch import inspect_all, summarize, write_chart
 from agents.qa_inspection.service import inspector_from_services
 from agents.qa_inspection.transcripts import dialog_from_view
 from server.services import Services
+from server.ui.llm_label import source_label
 from tools.pii import mask_pii
 from tools.qa_dialogs import Dialog, DialogFormatError, dialogs_from_json, read_dialogs
 from tools.qa_models import DialogReport
@@ -71,6 +73,16 @@ def finding_rows(reports: list[DialogReport]) -> list[list]:
              f.evidence.text if f.evidence else "", f.message, f.suggestion] for r in reports for f in r.findings]
 
 
+def review_sources_line(reports) -> str:
+    """Who wrote the review notes: the model, the template after a model failure (with why), or the
+    template because no model is configured. Scores and verdicts always come from the rules."""
+    counts = Counter(r.llm for r in reports)
+    reasons = Counter(r.llm_reason or "unknown" for r in reports if r.llm == "fallback")
+    parts = [f"{source_label(s)} {counts[s]} 通" for s in ("llm", "fallback", "none") if counts[s]]
+    why = "（" + "、".join(f"{k} {v}" for k, v in reasons.most_common()) + "）" if reasons else ""
+    return "点评撰写：" + "，".join(parts) + why + "；评分只来自规则。"
+
+
 def _run(services: Services, dialogs: list[Dialog], errors: list[str]):
     inspector = inspector_from_services(services)
     reports = inspect_all(inspector, dialogs)
@@ -79,6 +91,7 @@ def _run(services: Services, dialogs: list[Dialog], errors: list[str]):
     write_chart(summary, chart)
     text = (f"**{summary.dialogs} 通对话**，合格 {summary.passed}（合格率 {summary.pass_rate:.1%}），平均分 {summary.mean_score:.1f}。"
             + "".join(f"\n- {r.rule_name}（{r.rule_id}）：{r.dialogs} 通" for r in summary.by_rule if r.dialogs))
+    text += "\n\n" + review_sources_line(reports)
     if summary.llm_suggestions:
         text += f"\n\n模型建议（待人工确认，不计分）：{summary.llm_suggestions} 条，见下方问题对话。"
     if errors:

@@ -44,6 +44,8 @@ SOURCES = {"llm", "fallback"}  # with a model configured, "none" (no model) must
 #: is broken, and are never accepted
 ASKED = {None, "invalid_output", "empty_output", "ungrounded", "forbidden_promise", "too_long", "timeout", "max_steps",
          "conclusion_mismatch"}
+DIALOGS = [{"id": "d1", "turns": [{"role": "坐席", "text": "您好，这款理财保本保收益。"},
+                                 {"role": "客户", "text": "好的"}]}]
 ENTERPRISE = {"name": "丹阳市明瑞眼镜有限公司", "business_scope": "眼镜制造；眼镜销售；光学玻璃制造",
               "main_products": "树脂镜片、眼镜架", "location": "镇江市丹阳市", "years_operating": 6}
 
@@ -112,6 +114,12 @@ def stack(tmp_path_factory):
 
 def _asked(stack: Stack, before: int) -> None:
     assert stack.model_calls() > before, "the model server was never called"
+    _alive(stack)
+
+
+def _alive(stack: Stack) -> None:
+    """A request Puhui sent must never take the model server down (a tool schema once did)."""
+    assert stack.llama.proc.poll() is None, f"the model server died:\n{stack.llama.tail()}"
 
 
 def _source_ok(source: str, reason: str | None) -> None:
@@ -181,10 +189,8 @@ def test_openai_compatible_endpoint_with_the_official_client(stack):
 
 
 def test_qa_inspection_api_records_who_wrote_the_note(stack):
-    dialog = {"id": "d1", "turns": [{"role": "agent", "text": "您好，这款理财保本保收益。"},
-                                    {"role": "customer", "text": "好的"}]}
     before = stack.model_calls()
-    r = httpx.post(f"{stack.url}/v1/qa/inspect", json={"dialogs": [dialog]}, headers=H, timeout=600)
+    r = httpx.post(f"{stack.url}/v1/qa/inspect", json={"dialogs": DIALOGS}, headers=H, timeout=600)
     assert r.status_code == 200, r.text
     rep = r.json()["reports"][0]
     _asked(stack, before)
@@ -218,6 +224,11 @@ def test_cli_runs_each_assistant_with_the_model(stack, tmp_path):
     chat = stack.cli("chat", "-m", "丹阳眼镜行业的上游原料有哪些？", "--json")
     assert chat.returncode == 0, chat.stderr[-2000:]
     assert re.search(r'"llm":\s*"(llm|fallback)"', chat.stdout), chat.stdout[-1000:]
+    (tmp_path / "dialogs.json").write_text(json.dumps(DIALOGS, ensure_ascii=False), encoding="utf-8")
+    qa = stack.cli("inspect", str(tmp_path / "dialogs.json"), "--out", str(tmp_path / "qa"))
+    assert qa.returncode == 0, qa.stderr[-2000:]
+    row = json.loads((tmp_path / "qa" / "findings.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    _source_ok(row["llm"], row["llm_reason"])
     copilot = stack.cli("copilot", "ask", "客户问：税务贷额度最高多少？怎么回答")
     assert copilot.returncode == 0, copilot.stderr[-2000:]
     assert stack.model_calls() > before
@@ -245,7 +256,7 @@ def test_eval_with_the_model_separates_llm_answers_from_fallbacks(stack, tmp_pat
 # ---- workbench (headless Chromium) --------------------------------------------------------
 
 @pytest.mark.timeout(1500)
-def test_workbench_shows_model_mode_and_who_wrote_each_result(stack):
+def test_workbench_shows_model_mode_and_who_wrote_each_result(stack, tmp_path):
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, login, new_context
 
     if not CHROMIUM.exists():
@@ -283,6 +294,14 @@ def test_workbench_shows_model_mode_and_who_wrote_each_result(stack):
             expect(page.locator("#cs-status")).to_contain_text("模型", timeout=long)
             expect(page.locator("#cs-status")).to_contain_text(written_by)
 
+            page.get_by_role("tab", name="质检", exact=True).click()
+            upload = Path(tmp_path) / "dialogs.json"
+            upload.write_text(json.dumps(DIALOGS, ensure_ascii=False), encoding="utf-8")
+            page.locator("#qa-file input[type=file]").set_input_files(str(upload))
+            page.locator("#qa-run").click()
+            expect(page.locator("#qa-summary")).to_contain_text("1 通对话", timeout=long)
+            expect(page.locator("#qa-summary")).to_contain_text(re.compile("点评撰写：(大模型|回退)"))
+
             page.get_by_role("tab", name="员工助手", exact=True).click()
             page.locator("#copilot-input").locator("textarea, input").first.fill(
                 "帮我看看丹阳市明瑞眼镜有限公司在产业链哪个环节，生产树脂镜片")
@@ -290,6 +309,7 @@ def test_workbench_shows_model_mode_and_who_wrote_each_result(stack):
             status = page.locator("#copilot-status")
             expect(status).to_contain_text("调用的助手", timeout=long)
             expect(status).to_contain_text(written_by)  # with a model configured: model, or fallback + reason
+            _alive(stack)
         except Exception:
             shot = ROOT / "test-artifacts" / "screenshots" / "llm-e2e-failure.png"
             shot.parent.mkdir(parents=True, exist_ok=True)

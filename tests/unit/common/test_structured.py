@@ -188,3 +188,22 @@ def test_schema_json_is_chinese_readable():
     res = invoke_structured(model, [("human", "写摘要")], Memo, timeout_s=2,
                             fallback=lambda: Memo(summary="-"), method="json")
     assert res.value.summary == "同意" and "审查意见摘要" in model.calls[0][0][0].content
+
+
+def test_tools_are_shown_without_bounds_a_server_would_unroll_into_a_grammar():
+    """llama.cpp's server builds a grammar from the tool schema and fails on maxLength: 2000 (measured in
+    the end-to-end test); the bounds are enforced by Pydantic on the reply instead."""
+
+    class Ask(BaseModel):
+        question: str = Field(min_length=1, max_length=2000, description="问题")
+        tags: list[str] = Field(default_factory=list, max_length=5)
+
+    model = ScriptedChatModel(script=[tool_reply("Ask", {"question": "q" * 2001}), tool_reply("Ask", {"question": "好"})])
+    res = invoke_structured(model, MSGS, Ask, timeout_s=5, fallback=lambda: Ask(question="-"))
+    assert res.source == "llm" and res.value.question == "好" and res.attempts == 2  # too long → repaired
+    sent = json.dumps(model.calls[0][1]["tools"])
+    assert "maxLength" not in sent and "maxItems" not in sent and "minLength" not in sent
+    assert '"description": "\\u95ee\\u9898"' in sent or "问题" in sent  # descriptions are kept
+    model = ScriptedChatModel(script=[AIMessage(content="ok")])
+    invoke_message(model, MSGS, timeout_s=5, tools=[Ask])
+    assert "maxLength" not in json.dumps(model.calls[0][1]["tools"])

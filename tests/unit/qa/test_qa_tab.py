@@ -25,3 +25,14 @@ def test_suggestions_are_listed_under_the_dialog(corpus):
     assert "13912345678" not in page and "<mark" in page  # the PII finding is still highlighted, masked
     clean = QaInspector.from_corpus(corpus).inspect(d)
     assert suggestions_html(clean, names) == "" and "模型建议" not in highlight_dialog(d, clean, names)
+
+
+def test_summary_says_who_wrote_the_review_notes():
+    from types import SimpleNamespace
+
+    from server.ui.qa_tab import review_sources_line
+
+    reports = [SimpleNamespace(llm="llm", llm_reason=None), SimpleNamespace(llm="fallback", llm_reason="timeout"),
+               SimpleNamespace(llm="fallback", llm_reason="timeout")]
+    assert review_sources_line(reports) == "点评撰写：大模型 1 通，回退 2 通（timeout 2）；评分只来自规则。"
+    assert review_sources_line([SimpleNamespace(llm="none", llm_reason="no_model")]) == "点评撰写：确定性 1 通；评分只来自规则。"
