@@ -51,4 +51,5 @@ def build_chat_model(settings: "Settings") -> "BaseChatModel | None":
         max_tokens=settings.llm_max_tokens,
         structured_method=settings.llm_structured_method,
         max_inflight=settings.llm_max_inflight,
+        circuit_cooldown_s=settings.llm_circuit_cooldown_s,
     )

@@ -10,6 +10,12 @@ Abandoned workers must not pile up: a ``CallGate`` admits at most ``max_inflight
 process (a worker holds its slot until it really ends, not until its caller gave up). When all slots
 are taken the call is refused at once and the caller falls back immediately ("busy"), so a hung
 server degrades the suite to its embedded behaviour instead of exhausting threads.
+
+A gate is also a circuit breaker: after a call times out or cannot reach the server, further calls
+are refused at once ("circuit_open") for ``cooldown_s`` seconds, then one call is let through to try
+again. A request whose graph calls the model several times (understanding, then the answer) therefore
+waits for a dead server once, not once per node — the assistant answers within its timeout plus a
+small margin — and the requests after it do not queue behind the same timeout.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import contextvars
 import json
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -38,11 +45,19 @@ class GateBusy(RuntimeError):
     """All model-call slots are held (typically by calls abandoned on a hung server)."""
 
 
+class CircuitOpen(RuntimeError):
+    """The server timed out or was unreachable moments ago: skip it until the cool-down ends."""
+
+
+#: failures that say the server is unhealthy (not merely that one answer was bad)
+TRIPPING_REASONS = frozenset({"timeout", "connection"})
+
+
 @dataclass(frozen=True)
 class LlmResult(Generic[T]):
     """A value plus how it was obtained. ``reason`` says why the fallback was taken:
     ``no_model``, ``timeout``, ``busy``, ``connection``, ``http_<status>``, ``invalid_output``,
-    ``empty_output``, ``ungrounded`` or ``error:<ExceptionType>``."""
+    ``empty_output``, ``ungrounded``, ``circuit_open`` or ``error:<ExceptionType>``."""
 
     value: T
     source: Source
@@ -56,15 +71,31 @@ class LlmResult(Generic[T]):
 
 
 class CallGate:
-    """Runs callables in daemon threads with a caller-side deadline and a cap on live workers."""
+    """Runs callables in daemon threads with a caller-side deadline, a cap on live workers and a
+    circuit breaker (``cooldown_s`` 0 turns the breaker off)."""
 
-    def __init__(self, max_inflight: int = 4):
+    def __init__(self, max_inflight: int = 4, cooldown_s: float = 0.0):
         if max_inflight < 1:
             raise ValueError("max_inflight must be at least 1")
+        if cooldown_s < 0:
+            raise ValueError("cooldown_s must not be negative")
         self.max_inflight = max_inflight
+        self.cooldown_s = cooldown_s
         self._slots = threading.BoundedSemaphore(max_inflight)
         self._lock = threading.Lock()
         self._live = 0
+        self._open_until = 0.0
+
+    @property
+    def is_open(self) -> bool:
+        return time.monotonic() < self._open_until
+
+    def record(self, reason: str | None) -> None:
+        """Tell the breaker how a call ended (a failure ``reason`` from ``classify_error``, or None):
+        a timeout or an unreachable server opens it for ``cooldown_s``."""
+        if self.cooldown_s > 0 and reason in TRIPPING_REASONS:
+            with self._lock:
+                self._open_until = time.monotonic() + self.cooldown_s
 
     @property
     def inflight(self) -> int:
@@ -77,6 +108,8 @@ class CallGate:
         The worker copies the caller's contextvars so LangChain callbacks (LangGraph's message
         streaming, tracing) still see the model call; it holds its slot until ``fn`` really ends.
         """
+        if self.is_open:
+            raise CircuitOpen(f"model server failed in the last {self.cooldown_s:g}s; skipped until then")
         if not self._slots.acquire(blocking=False):
             raise GateBusy(f"{self.max_inflight} model calls already in flight")
         future: Future = Future()
@@ -109,7 +142,11 @@ class CallGate:
             return future.result(timeout=timeout_s)
         except FutureTimeout:
             future.cancel()
+            self.record("timeout")
             raise DeadlineExceeded(f"model call exceeded {timeout_s:.1f}s") from None
+        except Exception as exc:
+            self.record(classify_error(exc))
+            raise
 
 
 _default_gate: CallGate | None = None
@@ -136,6 +173,8 @@ def classify_error(exc: BaseException) -> str:
         return "timeout"
     if isinstance(exc, GateBusy):
         return "busy"
+    if isinstance(exc, CircuitOpen):
+        return "circuit_open"
     try:
         import openai
 

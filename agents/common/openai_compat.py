@@ -47,12 +47,13 @@ class PuhuiChatOpenAI(ChatOpenAI):
 
     structured_method: Literal["tool", "json", "prompt"] = "tool"
     max_inflight: int = Field(4, ge=1, le=256)
+    circuit_cooldown_s: float = Field(0.0, ge=0)
     _gate: CallGate | None = PrivateAttr(default=None)
 
     @property
     def call_gate(self) -> CallGate:
         if self._gate is None:
-            self._gate = CallGate(self.max_inflight)
+            self._gate = CallGate(self.max_inflight, self.circuit_cooldown_s)
         return self._gate
 
     def _get_request_payload(self, input_: Any, *, stop: list[str] | None = None, **kwargs: Any) -> dict:
@@ -114,7 +115,7 @@ def deadline_http_clients(total_s: float) -> tuple[httpx.Client, httpx.AsyncClie
 def make_chat_openai(*, base_url: str, api_key: str, model: str, timeout_s: float, max_retries: int,
                      temperature: float, max_tokens: int | None = None,
                      structured_method: Literal["tool", "json", "prompt"] = "tool",
-                     max_inflight: int = 4) -> PuhuiChatOpenAI:
+                     max_inflight: int = 4, circuit_cooldown_s: float = 0.0) -> PuhuiChatOpenAI:
     sync_client, async_client = deadline_http_clients(timeout_s)
     return PuhuiChatOpenAI(
         base_url=base_url,
@@ -129,4 +130,5 @@ def make_chat_openai(*, base_url: str, api_key: str, model: str, timeout_s: floa
         http_async_client=async_client,
         structured_method=structured_method,
         max_inflight=max_inflight,
+        circuit_cooldown_s=circuit_cooldown_s,
     )

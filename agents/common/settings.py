@@ -64,6 +64,9 @@ class Settings(BaseSettings):
         "without named tool_choice; or prompt (schema in the prompt, unconstrained decoding) for servers "
         "whose constrained decoding can spin, e.g. llama.cpp with a small model")
     llm_max_inflight: int = Field(4, ge=1, le=256, description="Concurrent (incl. abandoned) model calls")
+    llm_circuit_cooldown_s: float = Field(
+        15.0, ge=0, le=3600, description="After a model call times out or cannot connect, skip the model for "
+        "this many seconds (deterministic fallback at once); 0 turns the circuit breaker off")
 
     # --- server ------------------------------------------------------------------------------
     host: str = "127.0.0.1"

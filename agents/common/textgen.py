@@ -95,6 +95,8 @@ class _StreamState:
     def _finish(self) -> str | None:
         """Settle source/reason; the fallback text to send when the model sent nothing."""
         self.done = True
+        if self._model is not None:
+            gate_for(self._model).record(self.reason)  # a timed-out or unreachable server opens the breaker
         if self.parts:
             return None
         self.source = "none" if self._model is None else "fallback"

@@ -7,10 +7,10 @@ its full typed result through its deterministic fallback:
 
 - the decision fields equal those of the same request run without a model;
 - the result records source "fallback" and the right reason;
-- the wall time is at most k·T + 1 s, where k is the number of sequential model calls the request
-  makes (every bounded helper returns within its own T, repair turns included): customer service
-  k = 1 for an FAQ question (intent understanding) and k = 2 for a grounded answer (understanding,
-  then the answer); chain map k = 2 (entity extraction, strategy prose); loan review k = 1 (memo).
+- the wall time is at most T + 1 s, however many model calls the request makes (customer service:
+  understanding, then the answer; chain map: entity extraction, then strategy prose): a timeout or a
+  refused connection opens the model's circuit breaker, so the later calls of the same request fall
+  back at once with reason "circuit_open" instead of waiting T again.
 
 Each result carries the reason itself (``BotReply.llm_reason``, ``ChainMapResult.llm_reasons``,
 ``ReviewResult.memo_reason``), and the eval records the fallback from it: each assistant's suite, run
@@ -35,11 +35,15 @@ from tests.unit.customer_service.conftest import FakeKB, passage
 
 pytestmark = pytest.mark.integration
 
-T = 1.0  # the model timeout; a request making k sequential model calls must finish within k*T + 1 s
+T = 1.0  # the model timeout; every request must finish within T + 1 s
 SLOW_S = T + 2.0  # "slow" answers properly, but only after the timeout
 MODES = ["down", "slow", "hang", "garbage", "invalid_json", "500"]
 TRANSPORT_REASONS = {"down": {"connection"}, "slow": {"timeout"}, "hang": {"timeout"}, "500": {"http_500"},
                      "garbage": {"invalid_output", "empty_output"}, "invalid_json": {"invalid_output"}}
+#: what the calls after the first failure of a request may report: the breaker opened by a timeout or
+#: a refused connection; other failures leave it closed and each call reports its own reason
+LATER_REASONS = {mode: reasons | ({"circuit_open"} if reasons & {"timeout", "connection"} else set())
+                 for mode, reasons in TRANSPORT_REASONS.items()}
 KB_TEXT = "禾信银行保管箱按年收费，小号保管箱每年300元，需本人持身份证到开户网点办理。"
 ENTERPRISE = {"enterprise": {"name": "丹阳市明瑞眼镜有限公司", "business_scope": "眼镜制造；眼镜销售；光学玻璃制造",
                              "main_products": "树脂镜片、眼镜架", "location": "镇江市丹阳市", "years_operating": 6,
@@ -94,9 +98,9 @@ def graph(corpus):
 # ------------------------------------------------------------------------------------------------
 # customer service: intent understanding (FAQ question) and the grounded-answer path
 # ------------------------------------------------------------------------------------------------
-CS_CASES = {  # name → (message, KB passages, sequential model calls)
-    "faq": ("银行卡丢了怎么办", [], 1),
-    "grounded": ("保管箱每年收费多少", [KB_TEXT], 2),
+CS_CASES = {  # name → (message, KB passages): one model call (understanding), or two (+ the answer)
+    "faq": ("银行卡丢了怎么办", []),
+    "grounded": ("保管箱每年收费多少", [KB_TEXT]),
 }
 
 
@@ -127,13 +131,13 @@ CS_DECISION = ("text", "outcome", "intent", "faq_id", "sources", "disclosures", 
 def test_customer_service_falls_back(cs_deps, failing_model, case, mode):
     # invalid_json on the grounded path: the text '{not json' carries no claim, so only the anchor rule
     # (some sentence must be supported by a cited passage) keeps it from the customer
-    message, kb_texts, k = CS_CASES[case]
+    message, kb_texts = CS_CASES[case]
     baseline = _cs_reply(cs_deps, message, kb_texts, None)
     assert baseline.outcome == ("faq" if case == "faq" else "grounded") and baseline.llm == "none"
     assert baseline.llm_reason is None
     model = failing_model(mode)
     reply, elapsed = _timed(lambda: _cs_reply(cs_deps, message, kb_texts, model))
-    assert elapsed <= k * T + 1.0, f"{case}/{mode}: {elapsed:.2f}s > {k}*T + 1 s"
+    assert elapsed <= T + 1.0, f"{case}/{mode}: {elapsed:.2f}s > T + 1 s"
     # the turn's reason is its first failure: the understanding, the first call on both paths
     assert reply.llm == "fallback" and reply.llm_reason in TRANSPORT_REASONS[mode], reply.llm_reason
     assert reply.model_dump(include=set(CS_DECISION)) == baseline.model_dump(include=set(CS_DECISION))
@@ -168,13 +172,14 @@ def test_chain_map_falls_back(chain_ctx, chain_baseline, failing_model, mode):
 
     model = failing_model(mode)
     res, elapsed = _timed(lambda: run_chain_map(ENTERPRISE, replace(chain_ctx, chat_model=model, llm_timeout_s=T)))
-    assert elapsed <= 2 * T + 1.0, f"{mode}: {elapsed:.2f}s > 2*T + 1 s"
+    assert elapsed <= T + 1.0, f"{mode}: {elapsed:.2f}s > T + 1 s"
     assert res.llm == {"extract": "fallback", "prose": "fallback"}
     assert res.model_dump(exclude=CHAIN_VOLATILE) == chain_baseline.model_dump(exclude=CHAIN_VOLATILE)
-    reasons = TRANSPORT_REASONS[mode]
-    assert list(res.llm_reasons) == ["extract", "prose"] and set(res.llm_reasons.values()) <= reasons, res.llm_reasons
-    assert any("实体抽取" in w and any(f"（{r}）" in w for r in reasons) for w in res.warnings), res.warnings
-    assert any("策略文字" in w and any(f"（{r}）" in w for r in reasons) for w in res.warnings), res.warnings
+    first, later = TRANSPORT_REASONS[mode], LATER_REASONS[mode]
+    assert list(res.llm_reasons) == ["extract", "prose"], res.llm_reasons
+    assert res.llm_reasons["extract"] in first and res.llm_reasons["prose"] in later, res.llm_reasons
+    assert any("实体抽取" in w and any(f"（{r}）" in w for r in first) for w in res.warnings), res.warnings
+    assert any("策略文字" in w and any(f"（{r}）" in w for r in later) for w in res.warnings), res.warnings
     assert "extract=fallback" in res.report_markdown and "prose=fallback" in res.report_markdown
 
 

@@ -43,6 +43,9 @@ def server():
 
 
 def _model(base_url: str, **kw):
+    """The real factory's model; the circuit breaker is off unless a test turns it on, so each call
+    here meets the server itself (the breaker has its own test below)."""
+    kw.setdefault("llm_circuit_cooldown_s", 0)
     return build_chat_model(Settings(llm_provider="openai", llm_base_url=base_url, llm_model="fake",
                                      llm_timeout_s=T, llm_max_retries=1, **kw))
 
@@ -182,3 +185,21 @@ def test_copilot_answers_through_its_router_when_the_server_fails(server, mode):
     assert time.monotonic() - t0 < T + 1.0
     assert answer.llm == "fallback" and answer.reason in EXPECTED_REASONS[mode] | {"invalid_output"}
     assert [u.tool for u in answer.tools_used] == ["loan_review"] and "50.0万元" in answer.answer
+
+
+def test_circuit_breaker_skips_a_dead_server_then_tries_again(server):
+    """After a timeout the next calls fall back at once ("circuit_open") until the cool-down ends; a
+    failure that says nothing about the server's health (HTTP 500) does not open it."""
+    model = _model(server.base_url, llm_circuit_cooldown_s=1.5)
+    server.mode = "hang"
+    assert invoke_text(model, MSGS, timeout_s=T, fallback=lambda: "FB").reason == "timeout"
+    t0 = time.monotonic()
+    res = invoke_structured(model, MSGS, Slots, timeout_s=T, fallback=lambda: FALLBACK)
+    assert (res.source, res.reason) == ("fallback", "circuit_open") and time.monotonic() - t0 < 0.2
+    stream = stream_text(model, MSGS, timeout_s=T, fallback=lambda: "FB")
+    assert "".join(stream) == "FB" and stream.reason == "circuit_open"
+    time.sleep(1.6)  # cool-down over: one call goes to the server again
+    server.mode = "500"
+    assert invoke_text(model, MSGS, timeout_s=T, fallback=lambda: "FB").reason == "http_500"
+    server.mode = "ok"
+    assert invoke_text(model, MSGS, timeout_s=T, fallback=lambda: "FB").source == "llm"  # 500 left it closed

@@ -47,6 +47,7 @@ def test_factory_applies_every_setting():
     payload = model._get_request_payload([HumanMessage(content="hi")])
     assert payload["max_tokens"] == 64 and "max_completion_tokens" not in payload  # the name servers know
     assert isinstance(model.call_gate, CallGate) and model.call_gate.max_inflight == 3
+    assert model.call_gate.cooldown_s == 15.0  # PUHUI_LLM_CIRCUIT_COOLDOWN_S default
     assert model.call_gate is model.call_gate  # one gate per model
     assert model.root_client.max_retries == 2
 

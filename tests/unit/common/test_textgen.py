@@ -105,3 +105,25 @@ def test_async_invoke_text():
 
     res = asyncio.run(ainvoke_text(ScriptedChatModel(script=["好的"]), MSGS, timeout_s=2, fallback=lambda: "fb"))
     assert (res.value, res.source) == ("好的", "llm")
+
+
+def test_call_gate_breaker_opens_on_timeout_or_connection_only_and_closes_after_cooldown():
+    import time as _time
+
+    from agents.common.llm_call import CircuitOpen, classify_error
+
+    gate = CallGate(max_inflight=2, cooldown_s=0.3)
+    with pytest.raises(DeadlineExceeded):
+        gate.run(lambda: _time.sleep(1), timeout_s=0.05)
+    with pytest.raises(CircuitOpen) as exc:
+        gate.run(lambda: "never runs", timeout_s=1)
+    assert classify_error(exc.value) == "circuit_open"
+    _time.sleep(0.35)
+    assert gate.run(lambda: "ok", timeout_s=1) == "ok"  # cool-down over
+    with pytest.raises(ValueError):
+        gate.run(lambda: (_ for _ in ()).throw(ValueError("bad body")), timeout_s=1)
+    assert not gate.is_open  # a bad answer says nothing about the server's health
+    assert not CallGate(cooldown_s=0).is_open
+    off = CallGate(cooldown_s=0)
+    off.record("timeout")
+    assert not off.is_open  # 0 turns the breaker off
