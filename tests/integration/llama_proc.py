@@ -14,11 +14,9 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-from tests.integration.uvicorn_proc import free_port
+from tests.integration.uvicorn_proc import free_port, wait_ready
 
 READY_TIMEOUT_S = 120  # model load is ~2 s idle; the CI machine may be busy
 
@@ -65,17 +63,8 @@ class LlamaServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def wait_ready(self) -> float:
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < READY_TIMEOUT_S:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"llama server exited with {self.proc.returncode}:\n{self.tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as resp:
-                    if resp.status == 200:
-                        return time.monotonic() - t0
-            except OSError:
-                time.sleep(0.25)
-        raise RuntimeError(f"llama server not ready after {READY_TIMEOUT_S}s:\n{self.tail()}")
+        return wait_ready(self.proc, f"{self.base_url}/models", name="llama server", timeout_s=READY_TIMEOUT_S,
+                          poll_s=0.25, detail=self.tail)
 
     def tail(self) -> str:
         return self.log.read_text(errors="replace")[-3000:]

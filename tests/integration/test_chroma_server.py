@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import signal
-import socket
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from kb.embeddings import E5Embedder
 from kb.service import KnowledgeBase
+from tests.integration.uvicorn_proc import free_port, stop_process, wait_ready
 
 pytestmark = pytest.mark.integration
 
@@ -34,42 +31,26 @@ FAQ = textwrap.dedent("""\
     """)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(path: Path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen([str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"chroma run exited with {proc.returncode}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("chroma run did not become ready in 60 s")
+    try:
+        wait_ready(proc, f"http://127.0.0.1:{port}/api/v2/heartbeat", name="chroma run", timeout_s=60, poll_s=0.2)
+    except RuntimeError:
+        proc.kill()
+        raise
+    return proc
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    stop_process(proc, timeout_s=15)
 
 
 @pytest.fixture
 def chroma_server(tmp_path):
     if not CHROMA.exists():
         pytest.skip(f"chroma CLI not found next to {sys.executable}")
-    port = _free_port()
+    port = free_port()
     proc = _start(tmp_path / "chroma-data", port)
     state = {"proc": proc, "port": port, "path": tmp_path / "chroma-data"}
     yield state

@@ -20,7 +20,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -29,7 +28,7 @@ import pytest
 from tests.conftest import TEST_EMBED_CACHE
 from tests.integration.llama_proc import gguf_file, missing, start_llama
 from tests.integration.sse import read_sse
-from tests.integration.uvicorn_proc import free_port
+from tests.integration.uvicorn_proc import free_port, stop_process, wait_ready
 
 pytestmark = [pytest.mark.llm, pytest.mark.integration, pytest.mark.slow,
               pytest.mark.skipif(missing() is not None, reason=missing() or "")]
@@ -87,27 +86,12 @@ def stack(tmp_path_factory):
     proc = subprocess.Popen([*PUHUI, "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 900  # builds the KB of the test corpus first (embedding cache warm: ~1 min)
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"puhui serve exited with {proc.returncode}: "
-                                   f"{(base / 'serve.log').read_text(errors='replace')[-3000:]}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("puhui serve did not come up")
-            time.sleep(1)
+    try:  # puhui serve builds the KB of the test corpus first (embedding cache warm: ~1 min)
+        wait_ready(proc, f"{url}/healthz", name="puhui serve", timeout_s=900, poll_s=1,
+                   detail=lambda: (base / "serve.log").read_text(errors="replace")[-3000:])
         yield Stack(llama, env, url, proc)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, timeout_s=30)
         log.close()
         llama.kill()
 
