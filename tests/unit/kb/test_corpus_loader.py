@@ -6,36 +6,10 @@ import textwrap
 from pathlib import Path
 
 from kb.corpus import load_corpus, reference_errors
+from tests.corpus_docs import industry_doc
 
-INDUSTRY = """\
----
-id: {id}
-doc_type: industry
-name: 丹阳眼镜制造
-aliases: [丹阳眼镜, 眼镜厂]
-gbt_codes: ["3587"]
-regions: [镇江市丹阳市]
-clusters: [丹阳眼镜产业集群]
-chain_name: 眼镜产业链
-chain_stage: midstream
-main_products: [镜架, 镜片]
-upstream_inputs: [树脂单体, 钛材]
-downstream_buyers: [眼镜零售店, 电商平台]
-scope_keywords: [眼镜制造, 眼镜销售, 光学玻璃制造, 镜片制造, 镜架制造]
-seasonality: [0.8, 0.7, 1.0, 1.0, 1.0, 1.1, 1.2, 1.2, 1.0, 1.0, 1.0, 1.0]
-peak_months: [7, 8]
-cash_conversion_days: 75
-typical_revenue_wan: {{min: 300, max: 3000}}
-gross_margin_pct: {{min: 15, max: 30}}
-typical_loan: {{amount_wan: {{min: 30, max: 300}}, tenor_months: {{min: 6, max: 12}}}}
-risk_grade: 2
-risk_tags: [价格竞争, 应收账款]
-watch_signals: [开票下降, 库存上升, 回款延迟]
-fitting_products: [{product}]
----
-## 行业概况
-丹陽眼鏡年產鏡片約一億副。
-"""
+BODY = "## 行业概况\n丹陽眼鏡年產鏡片約一億副。\n"  # traditional characters: the loader simplifies them
+
 
 PRODUCT = """\
 ---
@@ -63,7 +37,7 @@ def write(root: Path, rel: str, text: str) -> None:
 
 
 def test_valid_corpus_loads_typed_and_simplified(tmp_path):
-    write(tmp_path, "industries/danyang_eyewear.md", INDUSTRY.format(id="danyang_eyewear", product="prod_tax_loan"))
+    write(tmp_path, "industries/danyang_eyewear.md", industry_doc("danyang_eyewear", "prod_tax_loan", BODY))
     write(tmp_path, "products/prod_tax_loan.md", PRODUCT)
     write(tmp_path, "faq/loans.yaml", """\
         - id: faq_loans_001
@@ -82,8 +56,8 @@ def test_valid_corpus_loads_typed_and_simplified(tmp_path):
 
 
 def test_malformed_files_are_reported_with_line_and_others_still_load(tmp_path):
-    write(tmp_path, "industries/good.md", INDUSTRY.format(id="good", product="prod_tax_loan"))
-    broken = INDUSTRY.format(id="broken", product="prod_tax_loan").replace("risk_grade: 2", "risk_grade: 9")
+    write(tmp_path, "industries/good.md", industry_doc("good", "prod_tax_loan", BODY))
+    broken = industry_doc("broken", "prod_tax_loan", BODY).replace("risk_grade: 2", "risk_grade: 9")
     write(tmp_path, "industries/broken.md", broken)
     write(tmp_path, "industries/bad_yaml.md", "---\nid: x\nname: [unclosed\n---\nbody\n")
     write(tmp_path, "industries/no_front.md", "## 行业概况\n没有元数据\n")
@@ -112,8 +86,8 @@ def test_malformed_files_are_reported_with_line_and_others_still_load(tmp_path):
 
 
 def test_dangling_references_and_duplicates_are_errors(tmp_path):
-    write(tmp_path, "industries/a.md", INDUSTRY.format(id="dup", product="prod_missing"))
-    write(tmp_path, "industries/b.md", INDUSTRY.format(id="dup", product="prod_missing"))
+    write(tmp_path, "industries/a.md", industry_doc("dup", "prod_missing", BODY))
+    write(tmp_path, "industries/b.md", industry_doc("dup", "prod_missing", BODY))
     corpus = load_corpus(tmp_path)
     assert any("duplicate id 'dup'" in e.message for e in corpus.errors)
     assert any("prod_missing" in e.message for e in reference_errors(corpus))
