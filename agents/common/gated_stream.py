@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from agents.common.grounding import _SENTENCE_END  # one definition of where a sentence ends
+from agents.common.grounding import SENTENCE_END
 from agents.common.llm_call import LlmResult
 from agents.common.textgen import stream_text
 from tools.pii import mask_pii
@@ -116,7 +116,7 @@ def gated_stream(model: Any, messages: Sequence[Any], *, timeout_s: float, fallb
     try:
         for chunk in chunks:
             buffer += chunk
-            *complete, buffer = _SENTENCE_END.split(buffer)
+            *complete, buffer = SENTENCE_END.split(buffer)
             for piece in complete:
                 if (failed := offer(piece)) is not None:
                     break

@@ -27,7 +27,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Citation markers the prompts ask for: [1], [^2], 【3】, [faq-001] — stripped before any check so
 # the digits of a marker are never mistaken for a claimed number.
 _MARKER = re.compile(r"\[\^?([A-Za-z0-9_.:\-]+)\]|【([A-Za-z0-9_.:\-]+)】")
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
+#: Where a sentence ends (split after it): the grounding check and the live stream cut text the same way.
+SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 
 #: Terms whose every mention is a product claim (rates, limits, terms, fees, guarantees).
 DEFAULT_PRODUCT_TERMS: tuple[str, ...] = (
@@ -70,7 +71,7 @@ def sentence_supported(sentence: str, passage: str, min_overlap: float = 0.5) ->
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
 
 
 def citation_keys(sentence: str) -> list[str]:
