@@ -184,35 +184,54 @@ async def _events(result: TurnResult, done: str) -> AsyncIterator[dict]:
     yield {"event": "done", "data": done}
 
 
-async def _live_events(live: LiveTurn, started: TurnResult) -> AsyncIterator[dict]:
-    """A live answer: ``meta`` from the draft (outcome, intent, candidate sources), the model's checked
-    sentences as they are released, then the rest of the final text (disclosures, notices) and
-    ``done`` with the final reply. If the final text does not continue what was sent, ``replace``
-    carries it whole (the check node is built never to do that to a live reply)."""
-    yield _meta(started)
+async def relay(live: LiveTurn) -> AsyncIterator[tuple[str, Any]]:
+    """A live turn as both streaming endpoints send it: ("delta", text) for each checked sentence as it
+    is released and then for the rest of the final reply (disclosures, notices) in chunks; ("replace",
+    final text) if the final text does not continue what was sent (the check node is built never to do
+    that to a live reply); then ("end", TurnResult) or ("error", exception)."""
     sent = ""
     while True:
         kind, value = await live.get()
         if kind == "delta":
             sent += value
-            yield _delta(value)
+            yield kind, value
         elif kind == "end":
             final = value.reply.text
             if final.startswith(sent):
-                rest = final[len(sent):]
-                for piece in _chunks(rest) if rest else []:
-                    yield _delta(piece)
+                for piece in _chunks(final[len(sent):]) if len(final) > len(sent) else []:
+                    yield "delta", piece
             else:
                 log.error("final reply does not continue the streamed text (session %s)", value.session_id)
-                yield {"event": "replace", "data": json.dumps({"text": final}, ensure_ascii=False)}
-            yield {"event": "done", "data": _done_payload(value)}
+                yield "replace", final
+            yield kind, value
             return
         elif kind == "error":
-            log.error("customer-service turn failed while streaming (session %s)", started.session_id, exc_info=value)
+            log.error("customer-service turn failed while streaming", exc_info=value)
+            yield kind, value
+            return
+
+
+async def _live_events(live: LiveTurn, started: TurnResult) -> AsyncIterator[dict]:
+    """A live answer: ``meta`` from the draft (outcome, intent, candidate sources), the relayed text,
+    then ``done`` with the final reply (or ``replace`` / ``error``, see ``relay``)."""
+    yield _meta(started)
+    async for kind, value in relay(live):
+        if kind == "delta":
+            yield _delta(value)
+        elif kind == "replace":
+            yield {"event": "replace", "data": json.dumps({"text": value}, ensure_ascii=False)}
+        elif kind == "end":
+            yield {"event": "done", "data": _done_payload(value)}
+        else:
             yield {"event": "error", "data": json.dumps(
                 {"detail": "the assistant could not finish this answer; please retry or call 400-800-1234"},
                 ensure_ascii=False)}
-            return
+
+
+def _reply_headers(result: TurnResult, t0: float) -> dict[str, str]:
+    """Server-Timing (the turn's stages plus serialisation since ``t0``) and the session id."""
+    timings = {**result.timings_ms, "serialize": (time.perf_counter() - t0) * 1000}
+    return {"Server-Timing": server_timing(timings), "X-Puhui-Session": result.session_id}
 
 
 @router.post("/sessions/{session_id}/messages", response_model=MessageOut,
@@ -232,9 +251,7 @@ async def post_message(request: Request, body: MessageIn,
     result = await run_turn(request, session_id, body.text)
     t0 = time.perf_counter()
     payload = _done_payload(result)
-    timings = {**result.timings_ms, "serialize": (time.perf_counter() - t0) * 1000}
-    headers = {"Server-Timing": server_timing(timings), "X-Puhui-Session": result.session_id}
-    return Response(payload, media_type="application/json", headers=headers)
+    return Response(payload, media_type="application/json", headers=_reply_headers(result, t0))
 
 
 async def _stream_turn(request: Request, session_id: str, text: str) -> EventSourceResponse:
@@ -249,9 +266,7 @@ async def _stream_turn(request: Request, session_id: str, text: str) -> EventSou
     if kind == "end":
         t0 = time.perf_counter()
         payload = _done_payload(value)
-        timings = {**value.timings_ms, "serialize": (time.perf_counter() - t0) * 1000}
-        headers = {"Server-Timing": server_timing(timings), "X-Puhui-Session": value.session_id}
-        return EventSourceResponse(_events(value, payload), headers=headers, ping=15)
+        return EventSourceResponse(_events(value, payload), headers=_reply_headers(value, t0), ping=15)
     return EventSourceResponse(_live_events(live, value), headers={"X-Puhui-Session": value.session_id}, ping=15)
 
 

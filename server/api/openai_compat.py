@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agents.customer_service.history import send_with_history
 from agents.customer_service.service import SessionNotFound, TurnResult
-from server.api.cs import SESSION_ID, LiveTurn, caller_of, get_bot, server_timing
+from server.api.cs import SESSION_ID, LiveTurn, caller_of, get_bot, relay, server_timing
 
 log = logging.getLogger("puhui.cs")
 router = APIRouter(tags=["openai-compatible"])
@@ -108,30 +108,18 @@ async def _live_stream(cid: str, created: int, live: LiveTurn) -> AsyncIterator[
     node only appends to a live reply (it is built so, and tested), so there is never anything to
     take back — OpenAI's chunk protocol could not."""
     yield _chunk(cid, created, {"role": "assistant", "content": ""})
-    sent = ""
-    while True:
-        kind, value = await live.get()
+    async for kind, value in relay(live):
         if kind == "delta":
-            sent += value
             yield _chunk(cid, created, {"content": value})
         elif kind == "end":
-            final = value.reply.text
-            if final.startswith(sent):
-                rest = final[len(sent):]
-                for i in range(0, len(rest), 16):
-                    yield _chunk(cid, created, {"content": rest[i:i + 16]})
-            else:
-                log.error("final reply does not continue the streamed text (session %s)", value.session_id)
             # no Server-Timing header on a live stream (it left before the turn ended): timings here
             yield _chunk(cid, created, {}, "stop", puhui={**_extra(value), "timings_ms": value.timings_ms})
             yield "data: [DONE]\n\n"
-            return
         elif kind == "error":
-            log.error("openai-compatible turn failed while streaming", exc_info=value)
             error = {"message": "the assistant could not finish this answer; please retry", "type": "server_error",
                      "param": None, "code": "unavailable"}
             yield f"data: {json.dumps({'error': error}, ensure_ascii=False)}\n\n"
-            return
+        # "replace" cannot be expressed in OpenAI's chunk protocol; relay() has logged it
 
 
 def _turn_error(exc: Exception) -> JSONResponse:
