@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from agents.common.settings import PROJECT_ROOT
+from agents.common.structured import InvalidOutput, json_from_text
 from agents.copilot.schemas import LoanReviewArgs
 from prompts.loader import read, render
 
@@ -65,14 +66,11 @@ def find_stored(service: Any, ref: str):
 
 def application_in_text(text: str) -> dict | None:
     """An application pasted into the request as a JSON object, if there is one."""
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
-        return None
     try:
-        data = json.loads(text[start:end + 1])
-    except json.JSONDecodeError:
+        data = json_from_text(text)  # the same reading as a model's JSON reply: fences and chatter tolerated
+    except InvalidOutput:
         return None
-    return data if isinstance(data, dict) and {"enterprise", "owner", "loan"} & set(data) else None
+    return data if {"enterprise", "owner", "loan"} & set(data) else None
 
 
 def application_from_args(args: LoanReviewArgs) -> dict:
