@@ -18,9 +18,11 @@ from fastapi import Depends, FastAPI, Request  # noqa: E402
 from fastapi.exceptions import RequestValidationError  # noqa: E402
 from fastapi.responses import JSONResponse  # noqa: E402
 
-from agents.common.settings import Settings  # noqa: E402
+from agents.copilot.service import CopilotService  # noqa: E402
+from core.services import Services  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from server.api import routers  # noqa: E402
 from server.security import ApiKeys, RateLimiter, ensure_dev_key, require_caller  # noqa: E402
-from server.services import Services  # noqa: E402
 
 log = logging.getLogger("puhui")
 
@@ -59,17 +61,20 @@ def create_app(settings: Settings | None = None, *, with_ui: bool = True) -> Fas
     def healthz() -> dict:
         return {"status": "ok", "llm": settings.llm_provider, "embedding": settings.embedding_provider}
 
-    from server.api import routers
-
     for router in routers():
         app.include_router(router, dependencies=[Depends(require_caller)])
 
     if with_ui:
-        import gradio as gr
+        import gradio as gr  # gradio (~3 s to import) only when the workbench is mounted
 
-        from server.ui.workbench import build_ui, make_auth
+        from server.ui.workbench import build_ui, make_auth  # imports gradio (see above)
 
         app = gr.mount_gradio_app(app, build_ui(services), path="/ui", auth=make_auth(settings, app.state.api_keys),
                                   auth_message="禾信银行 普惠助手工作台：请使用员工账号登录", show_error=False,
                                   run_history=False, footer_links=[])  # no customer data kept in browser storage
     return app
+
+
+def copilot_graph():
+    """langgraph.json's "copilot" entry: the copilot over the default Services (settings from env/.env)."""
+    return CopilotService.from_services(Services(Settings())).graph

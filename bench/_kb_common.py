@@ -10,14 +10,14 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from kb.retrieval.embeddings import E5Embedder
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("PUHUI_SHARED_DATA_DIR", ROOT.parent / "shared" / "data"))
 CACHE_DIR = ROOT / "var" / "bench-cache"  # embeddings cache reused across runs (git-ignored /var/)
 
 
 def e5_embedder(threads: int = 1, cache: bool = True):
-    from kb.embeddings import E5Embedder
-
     return E5Embedder(threads=threads, batch_size=32, cache_dir=CACHE_DIR if cache else None, cache_queries=cache)
 
 

@@ -19,13 +19,14 @@ from collections import defaultdict
 from pathlib import Path
 
 from agents.chain_map.context import build_context
-from agents.chain_map.graph import run_chain_map
 from agents.chain_map.schemas import ChainMapErrors
+from agents.chain_map.service import run_chain_map
 from eval.schema import DATASETS_DIR, load_cases
 from kb.corpus import load_corpus
 from kb.graph import build_graph
-from tools.txn_flags import TYPOLOGIES
-from tools.txn_synth import generate_history
+from kb.retrieval.embeddings import build_embedder
+from tools.txn.flags import TYPOLOGIES
+from tools.txn.synth.generate import generate_history
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,8 +97,6 @@ def main(argv: list[str] | None = None) -> int:
     corpus = load_corpus(args.corpus)
     embedder = None
     if args.embed:
-        from kb.embeddings import build_embedder
-
         embedder = build_embedder(provider="e5", threads=args.threads)
     t0 = time.perf_counter()
     ctx = build_context(corpus, build_graph(corpus), embedder=embedder)

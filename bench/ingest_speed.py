@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench._kb_common import CACHE_DIR, ROOT
 from kb.corpus import iter_source_files
-from kb.embeddings import E5Embedder
+from kb.retrieval.embeddings import E5Embedder
 from kb.service import KnowledgeBase
 
 

@@ -16,7 +16,7 @@ import time
 from pydantic import BaseModel
 
 from agents.common.llm import build_chat_model, invoke_structured, invoke_text, stream_text
-from agents.common.settings import Settings
+from core.settings import Settings
 from tests.integration.fake_openai_server import FakeOpenAIServer, closed_port_url
 
 MODES = ["down", "slow", "hang", "500", "garbage", "invalid_json", "trickle"]

@@ -18,12 +18,20 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
+
+from agents.loan_review.service import LoanReviewService
+from kb.corpus import load_corpus
+from tools.credit.binning import fit_scorecard
+from tools.credit.policy import CreditPolicy
+from tools.credit.scorecard import Scorecard
+from tools.credit.train import simulated_frame
+from tools.credit.validation import load_taiwan, taiwan_characteristics
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def review_latency(n: int) -> dict:
-    from agents.loan_review.service import LoanReviewService
-    from kb.corpus import load_corpus
 
     apps = [json.loads(line)["input"] for line in (ROOT / "eval/datasets/loan_review.jsonl").read_text("utf-8").splitlines()
             if json.loads(line)["expected"]["decision"] != "invalid"]
@@ -50,8 +58,6 @@ def _best_rate(fn, rows: int, repeats: int = 5) -> tuple[float, float]:
 
 
 def taiwan_throughput(credit_dir: Path) -> dict:
-    from tools.credit.binning import fit_scorecard
-    from tools.credit.validation import load_taiwan, taiwan_characteristics
 
     ds = load_taiwan(credit_dir)
     Xd, specs = taiwan_characteristics(ds.X)
@@ -68,12 +74,6 @@ def taiwan_throughput(credit_dir: Path) -> dict:
 
 
 def sme_throughput(n: int = 30000) -> dict:
-    import pandas as pd
-
-    from kb.corpus import load_corpus
-    from tools.credit.policy import CreditPolicy
-    from tools.credit.scorecard import Scorecard
-    from tools.credit.train import simulated_frame
 
     corpus = load_corpus(ROOT / "kb/corpus")
     frame = simulated_frame(corpus, CreditPolicy.from_doc(corpus.policy("credit")), 3000, 99)

@@ -21,11 +21,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from tools.transactions import Transaction
-from tools.txn_flags import Flag, ScreeningParams
-from tools.txn_rules_amount import round_amounts, structuring
-from tools.txn_rules_flow import fan_in, fan_out, pass_through
-from tools.txn_rules_time import dormancy_burst
+from tools.txn.flags import Flag, ScreeningParams
+from tools.txn.rules.amount import round_amounts, structuring
+from tools.txn.rules.flow import fan_in, fan_out, pass_through
+from tools.txn.rules.time import dormancy_burst
+from tools.txn.transactions import Transaction
 
 DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "fraud" / "paysim_sample" / "paysim_sample.csv"
 CHANNEL = {"CASH_IN": "cash", "CASH_OUT": "cash", "TRANSFER": "transfer", "PAYMENT": "pos", "DEBIT": "transfer"}

@@ -6,7 +6,7 @@ Thresholds were set on seeds 0–9 only; the figures to report are on held-out s
     .venv/bin/python -m bench.txn_screening --seeds 0-9 --show 5     # tuning view (prints misses/false alarms)
 
 Counterparties are linked as the assistant links them — the fast dictionary linker in
-tools/txn_chain.py (default) — or with kb.linking's EntityLinker (``--linker kb``, lexical part, ~25 ms
+tools/txn/chain.py (default) — or with kb.linking's EntityLinker (``--linker kb``, lexical part, ~25 ms
 per text); chain distance is the segment hop count in the built industry graph (default, as the
 assistant uses it) or over the front-matter links only (``--distance corpus``). The
 generator picks its "unrelated" counterparties with the same distance. Target: precision and recall
@@ -21,13 +21,21 @@ import sys
 import time
 from pathlib import Path
 
-from eval.txn_metrics import score
+from eval.txn_metrics import matches, score
 from kb.corpus import load_corpus
-from tools.txn_chain import (ChainPlausibility, corpus_distance, corpus_resolver, graph_distance, linker_resolver,
-                             support_segments)
-from tools.txn_flags import TYPOLOGIES, ScreeningParams
-from tools.txn_screening import screen_transactions
-from tools.txn_synth import generate_batch
+from kb.graph import build_graph
+from kb.linking.linker import EntityLinker
+from tools.txn.chain import (
+    ChainPlausibility,
+    corpus_distance,
+    corpus_resolver,
+    graph_distance,
+    linker_resolver,
+    support_segments,
+)
+from tools.txn.flags import TYPOLOGIES, ScreeningParams
+from tools.txn.screening import screen_transactions
+from tools.txn.synth.generate import generate_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,8 +50,6 @@ def seed_range(text: str) -> list[int]:
 
 def make_resolver(kind: str, industries):
     if kind == "kb":
-        from kb.linking import EntityLinker
-
         return linker_resolver(EntityLinker(industries.values()))  # lexical only: no embedder in the bench
     return corpus_resolver(industries)
 
@@ -64,8 +70,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus at {args.corpus} has {len(industries)} industries; need ≥ 5", file=sys.stderr)
         return 2
     if args.distance == "graph":
-        from kb.graph import build_graph
-
         distance = graph_distance(build_graph(corpus))
     else:
         distance = corpus_distance(industries)
@@ -107,8 +111,6 @@ def _f(x: float | None) -> str:
 
 
 def _show(h, flag_objs, labels, flags, shown, limit) -> None:
-    from eval.txn_metrics import matches
-
     for f, (typ, ids) in zip(flag_objs, flags):
         if shown[typ] < limit and not any(lt == typ and matches(ids, lids) for lt, lids in labels):
             shown[typ] += 1

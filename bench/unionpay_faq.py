@@ -22,7 +22,6 @@ gets by curating paraphrases), to show what the FAQ design gains from them.
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import tempfile
 import time
@@ -30,49 +29,14 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench._kb_common import SHARED_DATA, e5_embedder, hit_metrics
-from kb.chunking import faq_chunks
-from kb.embeddings.adapter import DEFAULT_ADAPTER, with_adapter
-from kb.ingest import embed_chunks, rebuild_lexical
-from kb.manifest import IndexPaths, Manifest
-from kb.retrieve import HybridRetriever, Snapshot
-from kb.schema import FaqEntry
+from eval.unionpay import CSV_PATH, build_index, load
+from kb.retrieval.embeddings.adapter import DEFAULT_ADAPTER, with_adapter
+from kb.retrieval.retrieve import HybridRetriever, Snapshot
 from kb.store import ChromaStore
 from kb.textnorm import normalize
 
-CSV = SHARED_DATA / "bank_qa" / "unionpay_faq" / "unionpay_faq_pairs.csv"
+CSV = SHARED_DATA / CSV_PATH
 WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5)
-
-
-def load(path: Path) -> tuple[list[dict[str, str]], dict[str, dict[str, str]]]:
-    with path.open(encoding="utf-8-sig") as fh:
-        rows = list(csv.DictReader(fh))
-    labels: dict[str, dict[str, str]] = {}
-    for r in rows:
-        labels.setdefault(r["label_id"], r)
-    return rows, labels
-
-
-def build_index(workdir: Path, labels: dict[str, dict[str, str]], similar: dict[str, list[str]],
-                answers: bool, embedder=None, collection: str = "bench-unionpay") -> tuple[ChromaStore, dict[str, Snapshot]]:
-    """Index the standard questions (+answers). ``embedder``/``collection``: the eval suite
-    (eval/suites/external_unionpay.py) passes the project's configured embedder and its own name."""
-    embedder = embedder or e5_embedder(threads=2)
-    entries = [FaqEntry.model_construct(id=f"faq_up_{lid}", category=r["subject"], question=r["label_std_question"],
-                                        similar=similar.get(lid, []), answer=r["answer"])
-               for lid, r in labels.items()]
-    source = "unionpay_faq_pairs.csv"
-    chunks = [c for e in entries for c in faq_chunks(e, source, with_answer=answers)]
-    chunks = list({c.id: c for c in chunks}.values())
-    store = ChromaStore(embedder, path=workdir / "chroma", collection=collection)
-    t0 = time.perf_counter()
-    store.upsert(chunks, embed_chunks(embedder, chunks))
-    manifest = Manifest(IndexPaths(workdir, store.name).manifest)
-    manifest.commit_file(source, "bench", chunks)
-    print(f"indexed {len(entries)} FAQ entries as {len(chunks)} records in {time.perf_counter() - t0:.1f}s "
-          f"(answers={'yes' if answers else 'no'})")
-    snaps = {tok: Snapshot(rebuild_lexical(manifest, workdir / f"bm25-{tok}", tok), {c.id: c for c in chunks})
-             for tok in ("word", "char")}
-    return store, snaps
 
 
 def evaluate(store: ChromaStore, snaps: dict[str, Snapshot], queries: list[tuple[str, str]],
@@ -115,7 +79,7 @@ def main() -> None:
     ap.add_argument("--tune", action="store_true", help="choose the weight on held-out user questions")
     ap.add_argument("--with-similar", action="store_true", help="add non-test user questions as similar questions")
     ap.add_argument("--adapter", nargs="?", const=DEFAULT_ADAPTER, type=Path, default=None,
-                    help="apply the trained e5 adapter (kb/embeddings/adapter.py; default file if no path)")
+                    help="apply the trained e5 adapter (kb/retrieval/embeddings/adapter.py; default file if no path)")
     args = ap.parse_args()
     if not args.csv.exists():
         raise SystemExit(f"dataset not found: {args.csv} (see ../shared/data/README.md)")
@@ -128,8 +92,8 @@ def main() -> None:
         for r in rest:
             similar[r["label_id"]].append(r["question"])
     with tempfile.TemporaryDirectory(prefix="bench-unionpay-") as tmp:
-        embedder = with_adapter(e5_embedder(threads=2), args.adapter) if args.adapter else None
-        if args.adapter and embedder is not None and embedder.model_id == e5_embedder().model_id:
+        embedder = with_adapter(e5_embedder(threads=2), args.adapter) if args.adapter else e5_embedder(threads=2)
+        if args.adapter and embedder.model_id == e5_embedder().model_id:
             raise SystemExit(f"adapter file not found: {args.adapter} (python -m kb.train_adapter)")
         store, snaps = build_index(Path(tmp), labels, similar, not args.no_answers, embedder)
         weights = WEIGHTS

@@ -14,7 +14,12 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
-from agents.common.settings import Settings
+from agents.chain_map.brief import UnknownSegment
+from agents.chain_map.schemas import ChainMapErrors
+from agents.chain_map.service import ChainMapService
+from core.services import Services
+from core.settings import Settings
+from tools.txn.io import rows_from_text
 
 console = Console()
 err = Console(stderr=True)
@@ -25,20 +30,15 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _context(get_settings: Callable[[], Settings]):
-    from agents.chain_map.context import context_for
-    from agents.common.context import Services
-
+def _service(get_settings: Callable[[], Settings]) -> ChainMapService:
     services = Services(get_settings())
     if not services.corpus.industries:
         _fail(f"知识库 {services.settings.corpus_dir} 中没有行业文档（PUHUI_CORPUS_DIR）")
-    return context_for(services)
+    return ChainMapService.from_services(services)
 
 
 def load_request(enterprise_file: Path, txns_file: Path | None) -> dict:
     """The enterprise JSON (flat, or {"enterprise": ..., "transactions": ...}) plus a statement file."""
-    from tools.txn_io import rows_from_text
-
     try:
         raw = json.loads(enterprise_file.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -73,11 +73,8 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         out: Path = typer.Option(None, "--out", help="把报告（或 JSON）写入文件"),
     ) -> None:
         """产业链地图：行业定位、上下游、客户画像、营销与风险策略、可疑交易筛查。"""
-        from agents.chain_map.graph import run_chain_map
-        from agents.chain_map.schemas import ChainMapErrors
-
         request = load_request(enterprise, txns)
-        result = run_chain_map(request, _context(get_settings))
+        result = _service(get_settings).run(request)
         if isinstance(result, ChainMapErrors):
             for e in result.errors:
                 err.print(f"[red]输入错误[/red] {e.loc}: {e.msg}")
@@ -97,10 +94,8 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         out: Path = typer.Option(None, "--out", help="把简报写入 Markdown 文件"),
     ) -> None:
         """行业研究简报（固定模板，内容来自知识库和产业链图谱）。"""
-        from agents.chain_map.brief import UnknownSegment, build_brief
-
         try:
-            brief = build_brief(_context(get_settings), segment_id)
+            brief = _service(get_settings).brief(segment_id)
         except UnknownSegment as exc:
             _fail(f"未知的细分行业 {exc.segment_id!r}；最接近的：{'、'.join(exc.nearest) or '无'}")
         if out:

@@ -13,7 +13,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from agents.common.settings import Settings
+from agents.copilot.schemas import TOOL_LABELS
+from agents.copilot.service import CopilotService
+from core.services import Services
+from core.settings import Settings
 
 console = Console()
 err = Console(stderr=True)
@@ -30,8 +33,6 @@ def _args_text(args: dict) -> str:
 
 
 def print_answer(answer) -> None:
-    from agents.copilot.schemas import TOOL_LABELS
-
     console.print(answer.answer, markup=False, highlight=False)
     table = Table("助手", "参数", "结果", title="调用的助手", title_justify="left")
     for use in answer.tools_used:
@@ -55,14 +56,11 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         as_json: bool = typer.Option(False, "--json", help="输出结构化 JSON（answer, tools_used, llm, reason）"),
     ) -> None:
         """向员工助手提问：自动选择助手并给出结果、调用了哪些助手、由谁作答。"""
-        from agents.common.context import Services
-        from server.copilot import ask_copilot
-
         if not question.strip():
             _fail("问题不能为空")
         services = Services(get_settings())
         try:
-            answer = ask_copilot(services, question)
+            answer = CopilotService.from_services(services).ask(question)
         except ValueError as exc:  # a misconfigured model provider, or an empty question
             _fail(str(exc))
         if as_json:

@@ -11,7 +11,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from agents.common.settings import Settings
+from agents.customer_service.service import CsService, SessionNotFound
+from agents.qa_inspection.batch import inspect_all, load_folder, summarize, write_outputs
+from agents.qa_inspection.service import QaService
+from core.services import Services
+from core.settings import Settings
+from tools.qa.dialogs import DialogFormatError, read_dialogs
 
 console = Console()
 err = Console(stderr=True)
@@ -47,13 +52,9 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print each reply as JSON"),
     ) -> None:
         """Chat with the customer-service bot (same graph, checkpoints and policies as the API)."""
-        from agents.common.context import Services
-        from agents.customer_service.build import bot_from_services
-        from agents.customer_service.service import SessionNotFound
-
         if not customer.strip() or len(customer) > 64:
             _fail("--customer must be 1-64 characters")
-        bot = bot_from_services(Services(get_settings()))
+        bot = CsService.from_services(Services(get_settings()))
         if session:
             if bot.sessions.get(session, customer) is None:
                 _fail(f"session {session} not found for customer {customer}")
@@ -93,11 +94,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         out: Path = typer.Option(None, "--out", help="Output folder (default var/qa/<name>)"),
     ) -> None:
         """QA-inspect every dialog: findings.jsonl, summary.json/.md, chart.png, kb_gaps.csv."""
-        from agents.common.context import Services
-        from agents.qa_inspection.batch import inspect_all, load_folder, summarize, write_outputs
-        from agents.qa_inspection.service import inspector_from_services
-        from tools.qa_dialogs import DialogFormatError, read_dialogs
-
         if not path.exists():
             _fail(f"{path} does not exist")
         settings = get_settings()
@@ -112,7 +108,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
             for e in errors[:20]:
                 err.print(f"  {e}")
             _fail(f"no readable dialogs in {path}")
-        inspector = inspector_from_services(Services(settings))
+        inspector = QaService.from_services(Services(settings))
         with Progress(TextColumn("质检"), BarColumn(), MofNCompleteColumn(), console=err) as bar:
             task = bar.add_task("qa", total=len(dialogs))
             reports = inspect_all(inspector, dialogs, progress=lambda n: bar.update(task, completed=n))

@@ -11,7 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from agents.common.settings import Settings
+from agents.common.llm import build_chat_model
+from core.services import Services
+from core.settings import Settings
+from eval.compare import compare_runs, gate, load_run, write_baseline
+from eval.report import write_reports
+from eval.run import EvalContext, run_all
+from eval.suites import all_suites, select
 
 console = Console()
 err = Console(stderr=True)
@@ -48,10 +54,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         """Run the suites (when no sub-command is given) and write report.md / report.html."""
         if ctx.invoked_subcommand is not None:
             return
-        from eval.report import write_reports
-        from eval.run import EvalContext, run_all
-        from eval.suites import select
-        from agents.common.context import Services
 
         if llm not in ("none", "openai"):
             _fail("--llm must be none or openai")
@@ -88,16 +90,12 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     @ev.command("list")
     def list_suites() -> None:
         """List the suites and whether each is part of the fast (CI) set."""
-        from eval.suites import all_suites
-
         for name, cls in all_suites().items():
             console.print(f"{name:24s} {'fast' if cls.fast else 'slow'}  {cls.description}")
 
     @ev.command()
     def compare(run_a: Path, run_b: Path) -> None:
         """Show what improved and what regressed from RUN_A to RUN_B, case by case."""
-        from eval.compare import compare_runs
-
         try:
             diff = compare_runs(run_a, run_b)
         except FileNotFoundError as exc:
@@ -117,8 +115,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     def gate_cmd(run_dir: Path, tolerance: float = typer.Option(0.02, min=0, max=1),
                  suite: list[str] = typer.Option(None, "--suite")) -> None:
         """Fail (exit 1) when a suite regressed beyond TOLERANCE against eval/baselines."""
-        from eval.compare import gate, load_run
-
         try:
             regressions, notes = gate(load_run(run_dir), tolerance=tolerance, suites=_split(suite))
         except FileNotFoundError as exc:
@@ -134,8 +130,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     @ev.command()
     def baseline(run_dir: Path, suite: list[str] = typer.Option(..., "--suite")) -> None:
         """Accept RUN_DIR's figures as the new baseline for the named suites (commit the files)."""
-        from eval.compare import load_run, write_baseline
-
         try:
             run_data = load_run(run_dir)
             for name in _split(suite) or []:
@@ -151,7 +145,6 @@ def _judge_model(judge: str, services):
         return None
     if services.settings.llm_provider == "openai":
         return services.llm
-    from agents.common.llm import build_chat_model
 
     return build_chat_model(services.settings.model_copy(update={"llm_provider": "openai"}))
 

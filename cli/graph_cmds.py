@@ -10,11 +10,30 @@ from pathlib import Path
 from typing import Callable
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-from agents.common.settings import Settings
+from core.settings import Settings
+from kb.corpus import load_corpus
+from kb.graph import (
+    GraphQueryError,
+    build_graph_from_dir,
+    edge_counts,
+    import_chainkg,
+    load_graph,
+    node_counts,
+    nodes_of_type,
+    peers,
+    save_graph,
+    segment_links,
+    segment_neighbourhood,
+)
+from kb.graph.chainkg import missing_files
+from kb.graph.render import render_png
+from kb.linking.linker import EntityLinker, LinkQuery
+from kb.retrieval.embeddings import build_embedder
 
 console = Console()
 err = Console(stderr=True)
@@ -36,8 +55,6 @@ def _counts_table(title: str, counts: dict[str, int]) -> Table:
 
 
 def _build(settings: Settings):
-    from kb.graph import build_graph_from_dir
-
     graph, errors = build_graph_from_dir(settings.corpus_dir)
     if graph.graph.get("segments", 0) == 0:
         _fail(f"知识库 {settings.corpus_dir} 中没有行业文档（PUHUI_CORPUS_DIR）")
@@ -49,8 +66,6 @@ def _build(settings: Settings):
 
 
 def _load_or_build(settings: Settings, include_chainkg: bool = True):
-    from kb.graph import load_graph
-
     path = settings.graph_path
     if path.exists():
         try:
@@ -78,8 +93,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     @graph_app.command("build")
     def build_cmd() -> None:
         """从知识库（PUHUI_CORPUS_DIR）构建图谱，保存到 data_dir/graph/industry_graph.json。"""
-        from kb.graph import edge_counts, node_counts, save_graph
-
         settings = get_settings()
         graph = _build(settings)
         save_graph(graph, settings.graph_path)
@@ -90,9 +103,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     @graph_app.command("import-chainkg")
     def import_cmd(path: Path = typer.Argument(None, help="chain_kg 数据目录（默认 shared_data_dir/chain_kg）")) -> None:
         """合并公开产业链图谱 chain_kg（申万行业、产品上下游、上市公司主营产品）。"""
-        from kb.graph import import_chainkg, save_graph
-        from kb.graph_chainkg import missing_files
-
         settings = get_settings()
         folder = path or settings.shared_data_dir / "chain_kg"
         if not folder.is_dir():
@@ -118,8 +128,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         enterprise: str = typer.Option(None, "--enterprise", help="在图上标出本企业（名称）"),
     ) -> None:
         """以树形显示一个细分行业的上游、下游、集群和适配产品。"""
-        from kb.graph import GraphQueryError, nodes_of_type, peers, segment_links, segment_neighbourhood
-
         graph = _load_or_build(get_settings())
         try:
             nb = segment_neighbourhood(graph, segment_id)
@@ -150,8 +158,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
                 kg.add(f"上游材料 {item.name} [dim]{item.note}[/dim]")
         console.print(tree)
         if png:
-            from kb.graph_render import render_png
-
             png.parent.mkdir(parents=True, exist_ok=True)
             png.write_bytes(render_png(nb, enterprise))
             err.print(f"已写入 {png}")
@@ -165,11 +171,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         top: int = typer.Option(5, "--top", min=1, max=20),
     ) -> None:
         """经营范围 → 细分行业（候选、得分、命中依据；低于阈值判为未知）。"""
-        from pydantic import ValidationError
-
-        from kb.corpus import load_corpus
-        from kb.linking import EntityLinker, LinkQuery
-
         settings = get_settings()
         try:
             query = LinkQuery(name=name, scope=scope, products=products)
@@ -180,8 +181,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
             _fail(f"知识库 {settings.corpus_dir} 中没有行业文档（PUHUI_CORPUS_DIR）")
         embedder = None
         if embed:
-            from kb.embeddings import build_embedder
-
             embedder = build_embedder(settings.embedding_provider, model=settings.embedding_model,
                                       base_url=settings.embedding_base_url,
                                       api_key=settings.embedding_api_key.get_secret_value(),

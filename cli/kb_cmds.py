@@ -14,7 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from agents.common.settings import Settings
+from core.services import Services
+from core.settings import Settings
 
 DOC_TYPES = ("industry", "product", "faq", "policy")
 MAX_QUERY = 500
@@ -29,8 +30,6 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _kb(get_settings: Callable[[], Settings]):
-    from agents.common.context import Services
-
     return Services(get_settings()).kb
 
 

@@ -9,11 +9,18 @@ from pathlib import Path
 from typing import Callable
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from agents.common.settings import Settings
+from agents.common.llm import build_chat_model
+from agents.loan_review.schemas import ReviewerAction
+from agents.loan_review.service import InvalidApplication, LoanReviewService, ReviewConflict, ReviewNotFound
+from cli.scorecard_cmds import register_scorecard
+from core.settings import Settings
+from kb.corpus import load_corpus
+from tools.credit.audit import AuditLog
 
 console = Console()
 err = Console(stderr=True)
@@ -26,9 +33,6 @@ def _fail(message: str) -> None:
 
 
 def _service(settings: Settings):
-    from agents.common.llm import build_chat_model
-    from agents.loan_review.service import LoanReviewService
-    from kb.corpus import load_corpus
 
     try:
         model = build_chat_model(settings)
@@ -58,8 +62,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     def review(app_json: Path = typer.Argument(..., help="Application JSON file"),
                as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON")) -> None:
         """Review a loan application: rules, scorecard, limit and price, decision, memo, audit record."""
-        from agents.loan_review.service import InvalidApplication
-
         try:
             raw = json.loads(app_json.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -82,11 +84,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     def review_resume(thread_id: str, decision: str = typer.Option(..., help="approve | decline"),
                       comment: str = typer.Option(..., help="审查意见"), reviewer: str = typer.Option(...)) -> None:
         """Resume a referred review with a reviewer's decision."""
-        from pydantic import ValidationError
-
-        from agents.loan_review.schemas import ReviewerAction
-        from agents.loan_review.service import ReviewConflict, ReviewNotFound
-
         try:
             action = ReviewerAction(decision=decision, comment=comment, reviewer=reviewer)  # type: ignore[arg-type]
         except ValidationError as exc:
@@ -110,8 +107,6 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     @audit.command("verify")
     def audit_verify(expect_head: str = typer.Option(None, "--expect-head", help="Head hash recorded earlier")) -> None:
         """Recompute the audit hash chain; exit 1 and name the first bad record if it was tampered with."""
-        from tools.credit.audit import AuditLog
-
         path = get_settings().audit_db
         if not path.exists():
             _fail(f"审计库不存在：{path}")
@@ -121,7 +116,5 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
             return
         err.print(f"[red]审计链被篡改[/red]：{res.problem}（已校验 {res.records} 条）")
         raise typer.Exit(1)
-
-    from cli.scorecard_cmds import register_scorecard
 
     register_scorecard(app, get_settings)

@@ -19,7 +19,9 @@ import typer  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 from rich.console import Console  # noqa: E402
 
-from agents.common.settings import Settings  # noqa: E402
+from app import create_app
+from cli import chain_cmds, copilot_cmds, cs_cmds, eval_cmds, graph_cmds, kb_cmds, loan_cmds
+from core.settings import Settings  # noqa: E402
 
 app = typer.Typer(help="Puhui 普惠: industry-chain map, loan review, customer service + QA.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -43,9 +45,7 @@ def serve(
     no_ui: bool = typer.Option(False, "--no-ui", help="API only, without the Gradio workbench"),
 ) -> None:
     """Start the API, the bot endpoint and the staff workbench (/ui); build the KB first if missing."""
-    import uvicorn
-
-    from app import create_app
+    import uvicorn  # the server, only for `puhui serve`
 
     settings = get_settings()
     application = create_app(settings, with_ui=not no_ui)
@@ -64,8 +64,6 @@ def serve(
 
 
 def _register_all() -> None:
-    from cli import chain_cmds, copilot_cmds, cs_cmds, eval_cmds, graph_cmds, kb_cmds, loan_cmds
-
     for module in (kb_cmds, graph_cmds, chain_cmds, loan_cmds, cs_cmds, copilot_cmds, eval_cmds):
         module.register(app, get_settings)
 

@@ -8,11 +8,16 @@ import json
 from pathlib import Path
 from typing import Callable
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from agents.common.settings import Settings
+from core.settings import Settings
+from kb.corpus import load_corpus
+from tools.credit.policy import CreditPolicy
+from tools.credit.psi import score_psi
+from tools.credit.scorecard import Scorecard
 
 console = Console()
 err = Console(stderr=True)
@@ -51,7 +56,7 @@ def register_scorecard(app: typer.Typer, get_settings: Callable[[], Settings]) -
     def train(out: Path = typer.Option(None, help="Output JSON (default tools/credit/model/scorecard.json)"),
               n: int = typer.Option(30000, min=1000), seed: int = typer.Option(20250630)) -> None:
         """Rebuild the shipped model from the seeded simulator (same repo + seed → same file)."""
-        from tools.credit.train import main
+        from tools.credit.train import main  # optbinning + sklearn (~4 s): only for this command
 
         args = ["--corpus", str(get_settings().corpus_dir), "--n", str(n), "--seed", str(seed)]
         raise typer.Exit(main(args + (["--out", str(out)] if out else [])))
@@ -61,7 +66,7 @@ def register_scorecard(app: typer.Typer, get_settings: Callable[[], Settings]) -
                  folds: int = typer.Option(5, min=2, max=10), seed: int = typer.Option(42),
                  as_json: bool = typer.Option(False, "--json")) -> None:
         """German credit and Taiwan default: scorecard vs plain LR vs LightGBM (AUC, KS, Brier, reliability)."""
-        from tools.credit.validation import validate_all
+        from tools.credit.validation import validate_all  # LightGBM + optbinning (~5 s): only for this command
 
         names = ("german", "taiwan") if dataset == "all" else (dataset,)
         if any(n not in ("german", "taiwan") for n in names):
@@ -83,11 +88,6 @@ def register_scorecard(app: typer.Typer, get_settings: Callable[[], Settings]) -
             stress: float = typer.Option(0.8, min=0.0, max=3.0), n: int = typer.Option(5000, min=100),
             seed: int = typer.Option(7)) -> None:
         """Population stability of the score (and each characteristic) vs the training population."""
-        import pandas as pd
-
-        from tools.credit.psi import score_psi
-        from tools.credit.scorecard import Scorecard
-
         card = Scorecard.load()
         if synthetic_shift == (batch is not None):
             _fail("give either BATCH.csv or --synthetic-shift")
@@ -100,9 +100,7 @@ def register_scorecard(app: typer.Typer, get_settings: Callable[[], Settings]) -
             if missing and "score" not in data.columns:
                 _fail(f"{batch} lacks columns {missing} (or a 'score' column)")
         else:
-            from kb.corpus import load_corpus
-            from tools.credit.policy import CreditPolicy
-            from tools.credit.train import simulated_frame
+            from tools.credit.train import simulated_frame  # optbinning + sklearn (~4 s): only for this path
 
             corpus = load_corpus(get_settings().corpus_dir)
             frame = simulated_frame(corpus, CreditPolicy.from_doc(corpus.policy("credit")), n, seed, stress=stress)

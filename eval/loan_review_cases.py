@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import copy
 import json
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kb.corpus import load_corpus
 from tools.credit.identity import make_id_number
 
 OUT = Path(__file__).resolve().parent / "datasets" / "loan_review.jsonl"
@@ -163,8 +165,6 @@ _CORPUS = None
 def _corpus():
     global _CORPUS
     if _CORPUS is None:
-        from kb.corpus import load_corpus
-
         _CORPUS = load_corpus(Path(__file__).resolve().parents[1] / "kb" / "corpus")
     return _CORPUS
 
@@ -357,7 +357,6 @@ def build_malformed(n) -> list[dict]:
 def main() -> int:
     cases = build()
     OUT.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
-    from collections import Counter
 
     print(f"wrote {len(cases)} cases to {OUT}: {dict(Counter(c['tags']['category'] for c in cases))}")
     return 0

@@ -12,11 +12,14 @@ same as the knowledge base does for queries.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+
+import jieba
 
 from kb.textnorm import normalize
 
@@ -43,10 +46,6 @@ def char_jaccard(a: str, b: str) -> float:
 
 @lru_cache(maxsize=1)
 def _jieba():
-    import logging
-
-    import jieba
-
     jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter is not a result
     return jieba
 

@@ -16,14 +16,12 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
+from eval.judge import Judge
 from eval.schema import DatasetError, EvalCase
 from eval.sources import source_report
 from eval.suite import LLM_JUDGE_SUFFIX, CaseResult, Suite
-
-if TYPE_CHECKING:
-    from eval.judge import Judge
 
 ProgressFn = Callable[[str, int, int], None]  # (suite, done, total)
 
@@ -44,9 +42,7 @@ class EvalContext:
     judge_timeout_s: float = 30.0
 
     @property
-    def judge(self) -> "Judge":
-        from eval.judge import Judge
-
+    def judge(self) -> Judge:
         return Judge(self.judge_model, self.judge_timeout_s)
 
 

@@ -11,7 +11,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
-from eval.schema import EvalCase
+from eval.metrics.latency import percentile
+from eval.schema import DATASETS_DIR, EvalCase, load_cases
 
 LlmUse = Literal["none", "llm", "fallback"]
 JudgeMetric = Literal["faithfulness", "helpfulness"]
@@ -88,8 +89,6 @@ class Suite:
         return None
 
     def load_cases(self, ctx: Any) -> list[EvalCase]:
-        from eval.schema import DATASETS_DIR, load_cases
-
         return load_cases(DATASETS_DIR / self.dataset)
 
     def setup(self, ctx: Any) -> Any:
@@ -101,8 +100,6 @@ class Suite:
 
     def summarize(self, results: list[CaseResult]) -> dict[str, float]:
         """Headline metrics; the default is the pass rate and the mean of each score."""
-        from eval.metrics.latency import percentile
-
         ok = [r for r in results if r.error is None]
         out = {"pass_rate": sum(r.passed for r in results) / len(results) if results else 0.0}
         for key in sorted({k for r in ok for k in r.scores}):

@@ -25,10 +25,10 @@ from pydantic import BaseModel
 
 from kb.chunking import Chunk, faq_file_chunks, markdown_chunks
 from kb.corpus import CorpusError, iter_source_files, parse_faq, parse_markdown
-from kb.embeddings import Embedder
-from kb.lexical import LexicalIndex, Tokenizer
 from kb.manifest import IndexPaths, Manifest, generation
 from kb.progress import ProgressFn, noop_progress
+from kb.retrieval.embeddings import Embedder
+from kb.retrieval.lexical import LexicalIndex, Tokenizer
 from kb.store import ChromaStore
 
 #: new chunks embedded and upserted together before their files are committed

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
 ProgressFn = Callable[[str, int, int], None]
 
 
@@ -20,8 +22,6 @@ class RichProgress:
     """One rich bar per stage, created when the stage first reports. Use as a context manager."""
 
     def __init__(self, transient: bool = False) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
         self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                   TimeElapsedColumn(), transient=transient)
         self._tasks: dict[str, int] = {}

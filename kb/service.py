@@ -16,13 +16,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from kb.embeddings import Embedder
-from kb.fusion import FusionMethod
 from kb.ingest import IngestReport, ingest, rebuild_lexical
-from kb.lexical import LexicalIndex, Tokenizer
 from kb.manifest import IndexPaths, Manifest, generation
 from kb.progress import ProgressFn, RichProgress
-from kb.retrieve import DEFAULT_FUSION, DEFAULT_LEXICAL_WEIGHT, HybridRetriever, Passage, Snapshot
+from kb.retrieval.embeddings import Embedder
+from kb.retrieval.fusion import FusionMethod
+from kb.retrieval.lexical import LexicalIndex, Tokenizer
+from kb.retrieval.retrieve import DEFAULT_FUSION, DEFAULT_LEXICAL_WEIGHT, HybridRetriever, Passage, Snapshot
 from kb.store import ChromaStore
 
 

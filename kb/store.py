@@ -18,10 +18,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import chromadb
 import numpy as np
+from chromadb.config import Settings as ChromaSettings
 
 from kb.chunking import Chunk
-from kb.embeddings import Embedder
+from kb.retrieval.embeddings import Embedder
 
 _NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]$")
 
@@ -66,9 +68,6 @@ class ChromaStore:
     def _collection(self) -> Any:
         with self._lock:
             if self._col is None:
-                import chromadb
-                from chromadb.config import Settings as ChromaSettings
-
                 settings = ChromaSettings(anonymized_telemetry=False)
                 if self.host:
                     self._client = chromadb.HttpClient(host=self.host, port=int(self.port or 8000), settings=settings)

@@ -9,14 +9,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import opencc  # opencc-python-reimplemented: pure Python, dictionaries ship in the wheel
+
 _SPACES = re.compile(r"(?<=\S)[ \t\u3000\xa0]+")
 _ODD_SPACES = str.maketrans({"\u3000": " ", "\xa0": " ", "\t": "    "})
 
 
 @lru_cache(maxsize=1)
 def _converter():
-    import opencc  # opencc-python-reimplemented: pure Python, dictionaries ship in the wheel
-
     return opencc.OpenCC("t2s")
 
 

@@ -1,4 +1,4 @@
-"""Train the e5 bank-question adapter (``kb/models/e5_bank_adapter.npz``; see ``kb/embeddings/adapter.py``).
+"""Train the e5 bank-question adapter (``kb/models/e5_bank_adapter.npz``; see ``kb/retrieval/embeddings/adapter.py``).
 
     .venv/bin/python -m kb.train_adapter [--data-dir ../shared/data] [--out kb/models/e5_bank_adapter.npz]
 
@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.embeddings.adapter import DEFAULT_ADAPTER
+from kb.retrieval.embeddings import E5Embedder
+from kb.retrieval.embeddings.adapter import DEFAULT_ADAPTER
 from kb.textnorm import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +51,7 @@ def read_pairs(data_dir: Path) -> list[tuple[str, str]]:
 def train(x1: np.ndarray, x2: np.ndarray, *, epochs: int = 2, batch: int = 256, tau: float = 0.05,
           lr: float = 1e-3, penalty: float = 1e-4, seed: int = 0) -> np.ndarray:
     """Fit ``W`` so that ``normalize(x1 @ W)`` retrieves its partner ``normalize(x2 @ W)`` in a batch."""
-    import torch
+    import torch  # training only (the shipped adapter is applied with numpy)
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -93,7 +94,6 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    from kb.embeddings import E5Embedder
 
     pairs = read_pairs(args.data_dir)
     emb = E5Embedder(threads=2, cache_dir=args.cache_dir)

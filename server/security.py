@@ -113,3 +113,9 @@ def require_caller(request: Request) -> Caller:
         )
     request.state.caller = caller
     return caller
+
+
+def caller_of(request: Request) -> Caller:
+    """The caller app.py's require_caller dependency already authenticated (never re-charged)."""
+    caller = getattr(request.state, "caller", None)
+    return caller if caller is not None else require_caller(request)

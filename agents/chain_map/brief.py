@@ -48,7 +48,7 @@ def nearest_segments(ctx: ChainMapContext, segment_id: str, n: int = 5) -> list[
 
 
 def _related(kb: Any, query: str, exclude_doc: str, k: int = 3) -> list[dict]:
-    """Passages (kb.retrieve.Passage) from other documents of the KnowledgeBase, when one is given and
+    """Passages (kb.retrieval.retrieve.Passage) from other documents of the KnowledgeBase, when one is given and
     built; a search failure only costs this part of the brief."""
     if kb is None:
         return []

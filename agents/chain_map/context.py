@@ -6,6 +6,7 @@ composition root (app.py services, the CLI, the benchmark) passes corpus, graph,
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,10 +16,13 @@ import networkx as nx
 from agents.chain_map.places import known_places
 from kb.corpus import Corpus
 from kb.gbt import load_gbt_codes
-from kb.linking import EntityLinker
+from kb.linking.linker import EntityLinker
 from kb.schema import IndustryDoc, ProductDoc
-from tools.txn_chain import Distance, Resolver, corpus_resolver, graph_distance, support_segments
-from tools.txn_flags import ScreeningParams
+from tools.credit.policy import CreditPolicy
+from tools.txn.chain import Distance, Resolver, corpus_resolver, graph_distance, support_segments
+from tools.txn.flags import ScreeningParams
+
+log = logging.getLogger("puhui.chain_map")
 
 
 @dataclass
@@ -50,13 +54,9 @@ def policy_access(corpus: Corpus) -> Callable[[str], str | None] | None:
     if doc is None:
         return None
     try:
-        from tools.credit.policy import CreditPolicy
-
         return CreditPolicy.from_doc(doc).access_of
-    except (ImportError, ValueError) as exc:  # a broken policy leaves the fact unknown, it is not invented
-        import logging
-
-        logging.getLogger("puhui.chain_map").warning("credit policy unusable for industry_access: %s", exc)
+    except ValueError as exc:  # a broken policy leaves the fact unknown, it is not invented
+        log.warning("credit policy unusable for industry_access: %s", exc)
         return None
 
 
@@ -66,7 +66,7 @@ def build_context(corpus: Corpus, graph: nx.MultiDiGraph, embedder: Any | None =
     """``embedder`` (embed_query/embed_documents) helps link enterprises the dictionary is unsure about
     (positioning.link_enterprise decides when; an embedding costs ~100 ms, so clear cases skip it).
     Counterparties are linked
-    with the fast dictionary linker (tools.txn_chain.corpus_resolver, ~1 ms per text): a statement
+    with the fast dictionary linker (tools.txn.chain.corpus_resolver, ~1 ms per text): a statement
     names dozens of them, kb.linking takes ~25 ms each, and the budget is 200 ms for 500 transactions.
     bench/txn_screening.py measures both linkers (``--linker corpus|kb``)."""
     industries = {k: d.meta for k, d in corpus.industries.items()}  # type: ignore[misc]
@@ -83,25 +83,3 @@ def build_context(corpus: Corpus, graph: nx.MultiDiGraph, embedder: Any | None =
         universal=support_segments(industries), places=known_places(regions),
         gbt_names=gbt_names if gbt_names is not None else load_gbt_codes(), chat_model=chat_model,
         llm_timeout_s=llm_timeout_s, industry_access=industry_access)
-
-
-def context_for(services: Any) -> ChainMapContext:
-    """The shared context of one process (server, CLI), built once from its Services.
-
-    Uses the configured embedder for enterprise linking when it can be built; linking falls back to
-    the dictionary signal (and says so in the log) when it cannot, e.g. when no model is installed.
-    """
-    import logging
-
-    def build() -> ChainMapContext:
-        embedder = None
-        try:
-            candidate = services.embedder
-            if hasattr(candidate, "embed_query") and hasattr(candidate, "embed_documents"):
-                embedder = candidate
-        except Exception as exc:  # a missing/broken embedding model must not take the assistant down
-            logging.getLogger("puhui.chain_map").warning("chain map: linking without embeddings (%s)", exc)
-        return build_context(services.corpus, services.graph, embedder=embedder, chat_model=services.llm,
-                             llm_timeout_s=services.settings.llm_timeout_s)
-
-    return services.cached("chain_map_context", build)

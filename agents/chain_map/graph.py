@@ -7,13 +7,12 @@ validate ─┬─ errors → END
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from langgraph.graph import END, START, StateGraph
 
 from agents.chain_map import nodes
 from agents.chain_map.context import ChainMapContext
-from agents.chain_map.schemas import ChainMapErrors, ChainMapResult
 from agents.chain_map.state import ChainMapState
 
 
@@ -40,22 +39,3 @@ def build_graph():
     g.add_edge("prose", "report")
     g.add_edge("report", END)
     return g.compile()
-
-
-_GRAPH = None
-
-
-def compiled():
-    """The compiled graph (compiled once per process; it holds no per-request data)."""
-    global _GRAPH
-    if _GRAPH is None:
-        _GRAPH = build_graph()
-    return _GRAPH
-
-
-def run_chain_map(raw: Any, context: ChainMapContext) -> ChainMapResult | ChainMapErrors:
-    """Run the assistant on a request dict; field errors come back as ChainMapErrors, never raised."""
-    out = compiled().invoke({"raw": raw, "llm": {}, "llm_reasons": {}, "warnings": []}, context=context)
-    if out.get("errors"):
-        return ChainMapErrors(errors=out["errors"])
-    return out["result"]

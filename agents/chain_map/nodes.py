@@ -19,8 +19,15 @@ from langgraph.runtime import Runtime
 
 from agents.chain_map import positioning, profiling, strategy
 from agents.chain_map.context import ChainMapContext
-from agents.chain_map.schemas import (STAGE_ZH, ChainMapResult, EnterpriseInput, Extracted, Placement, Screening,
-                                      StrategyProse)
+from agents.chain_map.schemas import (
+    STAGE_ZH,
+    ChainMapResult,
+    EnterpriseInput,
+    Extracted,
+    Placement,
+    Screening,
+    StrategyProse,
+)
 from agents.chain_map.state import ChainMapState
 from agents.chain_map.validation import validate_request
 from agents.common.grounding import check_grounding
@@ -28,8 +35,8 @@ from agents.common.structured import invoke_structured
 from kb.schema import ProductDoc
 from prompts.loader import read, render
 from tools.pii import mask_pii
-from tools.txn_chain import ChainPlausibility
-from tools.txn_screening import screen_transactions
+from tools.txn.chain import ChainPlausibility
+from tools.txn.screening import screen_transactions
 
 _BOILERPLATE = re.compile(r"(一般项目|许可项目|依法须经批准的项目[^；;。]*|除依法须经批准的项目外[^；;。]*|"
                           r"凭营业执照依法自主开展经营活动|具体经营项目以[^；;。]*为准)[:：]?")

@@ -13,10 +13,18 @@ from collections.abc import Mapping
 import networkx as nx
 
 from agents.chain_map.places import find_places, known_places
-from agents.chain_map.schemas import (STAGE_ZH, ChainLink, ChainPosition, Extracted, GbtCode, PeerInfo,
-                                      Placement, SegmentCandidate)
+from agents.chain_map.schemas import (
+    STAGE_ZH,
+    ChainLink,
+    ChainPosition,
+    Extracted,
+    GbtCode,
+    PeerInfo,
+    Placement,
+    SegmentCandidate,
+)
 from kb.graph import chain_path, peers, segment_neighbourhood
-from kb.linking import EntityLinker, LinkQuery
+from kb.linking.linker import EntityLinker, LinkQuery
 from kb.schema import IndustryDoc
 
 LOCATION_BONUS = 0.06  # added to a candidate's score when the enterprise sits in one of its regions

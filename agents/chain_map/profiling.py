@@ -12,8 +12,8 @@ from typing import Any
 
 from agents.chain_map.schemas import CustomerProfile, EnterpriseInput
 from kb.schema import IndustryDoc
-from tools.transactions import Transaction
-from tools.txn_profile import FlowProfile, compute_profile
+from tools.txn.profile import FlowProfile, compute_profile
+from tools.txn.transactions import Transaction
 
 AGRI_GBT = ("01", "02", "03", "04", "05")  # GB/T 4754 门类 A 农、林、牧、渔业
 

@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kb.schema import FACTS, ChainStage
 from tools.products import ProductMatch
-from tools.transactions import FieldError
-from tools.txn_flags import Flag
-from tools.txn_profile import FlowProfile
+from tools.txn.flags import Flag
+from tools.txn.profile import FlowProfile
+from tools.txn.transactions import FieldError
 
 STAGE_ZH = {"upstream": "上游（种养殖/原材料）", "midstream": "中游（加工制造）",
             "downstream": "下游（批发零售/终端服务）", "support": "配套服务（物流等）"}

@@ -5,9 +5,17 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, TypedDict
 
-from agents.chain_map.schemas import (ChainMapResult, ChainPosition, CustomerProfile, Extracted, MarketingStrategy,
-                                      Placement, RiskStrategy, Screening)
-from tools.transactions import FieldError, Transaction
+from agents.chain_map.schemas import (
+    ChainMapResult,
+    ChainPosition,
+    CustomerProfile,
+    Extracted,
+    MarketingStrategy,
+    Placement,
+    RiskStrategy,
+    Screening,
+)
+from tools.txn.transactions import FieldError, Transaction
 
 
 def merge_dicts(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:

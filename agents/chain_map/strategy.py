@@ -12,7 +12,7 @@ from agents.chain_map.industry_text import bullets, sections
 from agents.chain_map.schemas import CustomerProfile, MarketingStrategy, RiskStrategy, Screening
 from kb.schema import FACTS, IndustryDoc, ProductDoc
 from tools.products import match_products
-from tools.txn_flags import TYPOLOGY_NAMES_ZH
+from tools.txn.flags import TYPOLOGY_NAMES_ZH
 
 FLAG_QUESTIONS: dict[str, str] = {
     "implausible_counterparty": "与产业链无关行业的交易对手（见预警）是什么关系？请提供合同、发票和物流单据。",

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from agents.chain_map.places import find_places
 from agents.chain_map.schemas import ChainMapRequest
-from tools.transactions import FieldError, Transaction, parse_transactions
+from tools.txn.transactions import FieldError, Transaction, parse_transactions
 
 
 def _errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:

@@ -18,11 +18,10 @@ from agents.common.structured import (
     invoke_structured,
 )
 from agents.common.textgen import ainvoke_text, astream_text, invoke_text, stream_text
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
-
-    from agents.common.settings import Settings
 
 __all__ = [
     "CallGate", "LlmResult", "Source", "ainvoke_structured", "ainvoke_text", "astream_text",
@@ -31,7 +30,7 @@ __all__ = [
 ]
 
 
-def build_chat_model(settings: "Settings") -> "BaseChatModel | None":
+def build_chat_model(settings: Settings) -> "BaseChatModel | None":
     """ChatOpenAI for any OpenAI-compatible server (vLLM, Ollama, llama.cpp, DeepSeek, DashScope …)."""
     if not settings.llm_enabled:
         return None
@@ -39,7 +38,7 @@ def build_chat_model(settings: "Settings") -> "BaseChatModel | None":
                                         ("PUHUI_LLM_MODEL", settings.llm_model)) if not value]
     if missing:
         raise ValueError(f"PUHUI_LLM_PROVIDER=openai needs {' and '.join(missing)}")
-    from agents.common.openai_compat import make_chat_openai
+    from agents.common.openai_compat import make_chat_openai  # langchain_openai (~1.5 s) only with a model
 
     return make_chat_openai(
         base_url=settings.llm_base_url,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +30,8 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
+
+import httpx
 
 T = TypeVar("T")
 
@@ -175,9 +178,8 @@ def classify_error(exc: BaseException) -> str:
         return "busy"
     if isinstance(exc, CircuitOpen):
         return "circuit_open"
-    try:
-        import openai
-
+    openai = sys.modules.get("openai")  # an openai error can only come from an openai already loaded
+    if openai is not None:
         if isinstance(exc, openai.APITimeoutError):
             return "timeout"
         if isinstance(exc, openai.APIStatusError):
@@ -186,17 +188,10 @@ def classify_error(exc: BaseException) -> str:
             return "connection"
         if isinstance(exc, openai.APIResponseValidationError):
             return "invalid_output"
-    except ImportError:  # pragma: no cover - openai is a dependency
-        pass
-    try:
-        import httpx
-
-        if isinstance(exc, httpx.TimeoutException):
-            return "timeout"
-        if isinstance(exc, httpx.TransportError):
-            return "connection"
-    except ImportError:  # pragma: no cover
-        pass
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(exc, httpx.TransportError):
+        return "connection"
     if isinstance(exc, (json.JSONDecodeError, ValueError, KeyError, TypeError)):
         # langchain_openai raises these for bodies that are not a chat completion
         return "invalid_output"

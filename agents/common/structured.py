@@ -28,8 +28,15 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeVar
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
-from langchain_core.messages import convert_to_messages
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+    convert_to_messages,
+)
+from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, ValidationError
 
 from agents.common.llm_call import LlmResult, classify_error, gate_for
@@ -126,8 +133,6 @@ def _without_bounds(node: Any) -> Any:
 def tool_spec(tool: Any) -> dict[str, Any]:
     """The OpenAI tool definition a model is shown for ``tool`` (a Pydantic model or a tool dict):
     names, descriptions, types and enums, without the length/size bounds servers turn into grammars."""
-    from langchain_core.utils.function_calling import convert_to_openai_tool
-
     return _without_bounds(convert_to_openai_tool(tool))
 
 

@@ -1,4 +1,4 @@
-"""Copilot graph wiring (no logic here) and its one-call entry point.
+"""Copilot graph wiring (no logic here).
 
     START → start ─┬─ model ──→ agent ─┬─ tool calls → tools ─┬─→ agent (≤ max_steps)
                    │                   │                       └─→ check
@@ -9,19 +9,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from langchain_core.messages import HumanMessage
 from langgraph.graph import END, START, StateGraph
 
-from agents.copilot.nodes import CopilotContext, Nodes, to_answer
-from agents.copilot.schemas import CopilotAnswer
+from agents.copilot.context import CopilotContext
+from agents.copilot.nodes import Nodes
 from agents.copilot.state import CopilotState
 from agents.copilot.tools import CopilotTools
 
 
-def build_copilot(tools: CopilotTools, model: Any = None, *, timeout_s: float = 20.0,
+def build_graph(tools: CopilotTools, model: Any = None, *, timeout_s: float = 20.0,
                   total_timeout_s: float | None = None, max_steps: int = 3, checkpointer: Any = None):
     """The compiled copilot graph. ``model`` None → keyword routing only (the embedded default)."""
     nodes = Nodes(CopilotContext(tools=tools, model=model, timeout_s=timeout_s,
@@ -37,12 +35,3 @@ def build_copilot(tools: CopilotTools, model: Any = None, *, timeout_s: float = 
     g.add_edge("route", "finish")
     g.add_edge("finish", END)
     return g.compile(checkpointer=checkpointer, name="copilot")
-
-
-def ask(graph: Any, question: str, history: Sequence[Any] = ()) -> CopilotAnswer:
-    """One staff request (with optional earlier messages) → the copilot's typed answer."""
-    question = (question or "").strip()
-    if not question:
-        raise ValueError("question: must not be empty")
-    state = graph.invoke({"messages": [*history, HumanMessage(content=question)], "tools_used": []})
-    return to_answer(state)

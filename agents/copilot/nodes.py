@@ -10,27 +10,17 @@ prompts/copilot/answer.md.j2 — the same text the no-model path gives.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
 from agents.common.grounding import check_grounding
 from agents.common.llm import invoke_message
+from agents.copilot.context import CopilotContext
 from agents.copilot.routing import fallback_args, route
 from agents.copilot.schemas import TOOL_LABELS, CopilotAnswer, ToolUse
 from agents.copilot.state import CopilotState
-from agents.copilot.tools import CopilotTools
 from prompts.loader import read, render
-
-
-@dataclass(frozen=True)
-class CopilotContext:
-    tools: CopilotTools
-    model: Any = None
-    timeout_s: float = 20.0  # per model turn
-    total_timeout_s: float = 60.0  # all model turns of one request together
-    max_steps: int = 3
 
 
 def _last_question(state: CopilotState) -> str:

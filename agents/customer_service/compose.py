@@ -17,10 +17,9 @@ from typing import Any
 
 import yaml
 
-from prompts.loader import read
-from tools.cs_policy import CsCompliance
-
 from agents.customer_service.schemas import Source
+from prompts.loader import read
+from tools.cs.policy import CsCompliance
 
 _SENT = re.compile(r"[^。！？；\n]+[。！？；]?")
 _CJK_OR_ALNUM = re.compile(r"[\u4e00-\u9fff0-9a-zA-Z]")

@@ -31,12 +31,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from agents.customer_service.schemas import FaqHit
 from kb.schema import FaqEntry
 from kb.textnorm import normalize
 
-from agents.customer_service.schemas import FaqHit
-
-CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+CALIBRATION_FILE = Path(__file__).parent / "data" / "calibration.json"
 FEATURES_DENSE = ("dense_q", "lex_q", "dense_a", "lex_a")
 FEATURES_LEXICAL = ("lex_q", "lex_a")
 _STRIP = re.compile(r"[\W_]+", re.UNICODE)
@@ -66,7 +65,7 @@ class MatchParams:
     intercept: float = -5.0
     threshold: float = 0.5  # answer verbatim at or above this probability
     suggest_threshold: float = 0.3  # a near miss below threshold (recorded as low confidence)
-    guard_similarity: float = 0.95  # tools/cs_guard.py: cosine to a known attack exemplar that flags a message
+    guard_similarity: float = 0.95  # tools/cs/guard.py: cosine to a known attack exemplar that flags a message
     extra: dict = field(default_factory=dict, compare=False)
 
     @property

@@ -15,13 +15,12 @@ from typing import Any
 
 from langgraph.graph import END, START, StateGraph
 
-from agents.customer_service.answer import AnswerNodes
-from agents.customer_service.nodes import CsNodes
-from agents.customer_service.runtime import CsDeps, TurnContext
+from agents.customer_service.context import CsDeps, TurnContext
+from agents.customer_service.nodes import AnswerNodes, CsNodes
 from agents.customer_service.state import CsState
 
 
-def build_cs_graph(deps: CsDeps, checkpointer: Any = None):
+def build_graph(deps: CsDeps, checkpointer: Any = None):
     n, a = CsNodes(deps), AnswerNodes(deps)
     g = StateGraph(CsState, context_schema=TurnContext)
     g.add_node("guard", n.guard)

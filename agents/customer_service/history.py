@@ -15,9 +15,8 @@ import hashlib
 import json
 from collections.abc import Callable
 
+from agents.customer_service.service import CsService, SessionNotFound, TurnResult
 from tools.pii import mask_pii
-
-from agents.customer_service.service import CsBot, SessionNotFound, TurnResult
 
 
 def history_key(customer_id: str, turns: list[tuple[str, str]]) -> str:
@@ -26,12 +25,12 @@ def history_key(customer_id: str, turns: list[tuple[str, str]]) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def send_with_history(bot: CsBot, customer_id: str, messages: list[tuple[str, str]],
+def send_with_history(bot: CsService, customer_id: str, messages: list[tuple[str, str]],
                       session_id: str | None = None, channel: str = "openai", *,
                       on_delta: Callable[[str], None] | None = None,
                       on_start: Callable[[TurnResult], None] | None = None) -> TurnResult:
     """``messages``: (role, text) with the new user message last. Raises ValueError, SessionNotFound.
-    ``on_delta``/``on_start``: live streaming hooks, as in ``CsBot.send``."""
+    ``on_delta``/``on_start``: live streaming hooks, as in ``CsService.send``."""
     convo = [(r, t) for r, t in messages if r in ("user", "assistant")]
     if not convo or convo[-1][0] != "user":
         raise ValueError("the last message must have role 'user'")

@@ -24,15 +24,16 @@ from typing import Any
 from langgraph.checkpoint.sqlite import SqliteSaver
 from pydantic import BaseModel, Field
 
-from kb.textnorm import normalize
-from tools.cs_guard import mask_message
-
+from agents.customer_service.build import build_deps, kb_or_none
 from agents.customer_service.compose import reply_text
-from agents.customer_service.graph import build_cs_graph
-from agents.customer_service.runtime import CsDeps, TurnContext
+from agents.customer_service.context import CsDeps, TurnContext
+from agents.customer_service.graph import build_graph
 from agents.customer_service.schemas import BotReply, Turn
 from agents.customer_service.sessions import SessionInfo, SessionStore
 from agents.customer_service.understand import subject_of
+from kb.textnorm import normalize
+from tools.cs.accounts import AccountStore
+from tools.cs.guard import mask_message
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 2000
@@ -62,7 +63,7 @@ class SessionView(BaseModel):
     transcript: list[Turn]
 
 
-class CsBot:
+class CsService:
     def __init__(self, deps: CsDeps, checkpoint_path: Path | str = ":memory:", max_concurrent_turns: int | None = None):
         """``max_concurrent_turns`` bounds turns computed at once (default: CPU cores): a turn is CPU
         work (embedding, matching, checkpointing), and more threads than cores only thrash — excess
@@ -73,10 +74,29 @@ class CsBot:
             Path(checkpoint_path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(str(checkpoint_path), check_same_thread=False, timeout=30)
         self.saver = SqliteSaver(self._conn)
-        self.graph = build_cs_graph(deps, self.saver)
+        self.graph = build_graph(deps, self.saver)
         self.sessions = SessionStore(conn=self._conn, lock=self.saver.lock)  # one connection, one writer
         self._locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
         self._locks_guard = threading.Lock()
+
+    @classmethod
+    def from_services(cls, services: Any, accounts_path: Path | None = None) -> "CsService":
+        """The process-wide bot, built on first use: checkpoints in services.checkpointer_path; account
+        records from ``accounts_path`` or data_dir/cs_accounts.json when present."""
+
+        def build() -> CsService:
+            path = accounts_path or services.settings.data_dir / "cs_accounts.json"
+            accounts = AccountStore.from_json(path) if path.exists() else None
+            try:
+                embedder = services.embedder
+            except Exception as exc:
+                log.warning("embedder unavailable (%s): FAQ matching is lexical-only", type(exc).__name__)
+                embedder = None
+            deps = build_deps(services.corpus, embedder=embedder, kb=kb_or_none(services), llm=services.llm,
+                              accounts=accounts, llm_timeout_s=services.settings.llm_timeout_s)
+            return cls(deps, services.checkpointer_path)
+
+        return services.cached("cs.bot", build)
 
     def _lock(self, session_id: str) -> threading.Lock:
         """One turn at a time per session (two concurrent turns would both extend the same checkpoint)."""

@@ -16,6 +16,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+SESSION_ID_PREFIX = "cs_"
+SESSION_ID_PATTERN = r"^cs_[0-9a-f]{24}$"  # what the routers accept as a session id
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cs_sessions (
     id TEXT PRIMARY KEY,
@@ -73,7 +76,7 @@ class SessionStore:
 
     def create(self, customer_id: str, channel: str = "api") -> SessionInfo:
         now = time.time()
-        info = SessionInfo(id="cs_" + secrets.token_hex(12), customer_id=customer_id, channel=channel, created_at=now,
+        info = SessionInfo(id=SESSION_ID_PREFIX + secrets.token_hex(12), customer_id=customer_id, channel=channel, created_at=now,
                            updated_at=now, turns=0)
         with self._lock:
             self._conn.execute("INSERT INTO cs_sessions VALUES (?,?,?,?,?,?)",

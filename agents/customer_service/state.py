@@ -9,6 +9,8 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, TypedDict
 
+from agents.customer_service.schemas import FaqHit
+
 
 class CsState(TypedDict, total=False):
     # --- bound at session creation, never taken from a message ---
@@ -34,3 +36,8 @@ class CsState(TypedDict, total=False):
     unresolved_turns: int
     handoff: dict[str, Any] | None  # Handoff, once the session was handed to a human
     turn_index: int
+
+
+def faq_hits(state: CsState) -> list[FaqHit]:
+    """This turn's FAQ candidates (best first), typed."""
+    return [FaqHit.model_validate(h) for h in state.get("faq_hits") or []]

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.textnorm import normalize
-from tools.cs_phrases import contains_any
-from tools.cs_policy import CsCompliance
-
 from agents.customer_service.schemas import Understanding
+from kb.textnorm import normalize
+from tools.cs.phrases import contains_any
+from tools.cs.policy import CsCompliance
 
 _ACCOUNT = [re.compile(p) for p in (
     r"(查|看|告诉我|帮我查)(一下|下)?(我的?|本人|我名下的?)(账户|帐户|卡|贷款|借款)?(的)?(余额|还款计划|还款金额|剩余本金|欠款|贷款余额|审批进度|申请进度|进度|账单|状态)",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from kb.corpus import Corpus
+from kb.linking.linker import EntityLinker
 from kb.schema import IndustryDoc, ProductDoc
 from tools.credit.application import Application
 from tools.credit.audit import AuditLog
@@ -46,8 +47,6 @@ def build_context(corpus: Corpus, audit: AuditLog, scorecard: Scorecard | None =
         raise ValueError(f"the corpus at {corpus.root} has no credit policy (policy_kind: credit)")
     industries = {k: d.meta for k, d in corpus.industries.items()}
     if linker is None and industries:
-        from kb.linking import EntityLinker
-
         linker = EntityLinker(industries.values())  # type: ignore[arg-type]
     return LoanReviewContext(
         policy=CreditPolicy.from_doc(doc), scorecard=scorecard or Scorecard.load(),  # type: ignore[arg-type]

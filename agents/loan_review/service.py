@@ -67,7 +67,7 @@ class LoanReviewService:
         return cls(ctx, checkpointer_path)
 
     @classmethod
-    def for_services(cls, services) -> "LoanReviewService":
+    def from_services(cls, services) -> "LoanReviewService":
         """The process-wide service over ``request.app.state.services`` (built on first use)."""
         def build() -> "LoanReviewService":
             s = services.settings

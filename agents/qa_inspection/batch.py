@@ -12,17 +12,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from tools.qa_dialogs import Dialog, DialogFormatError, dialog_files, read_dialogs
-from tools.qa_gaps import group_gaps
-from tools.qa_models import DialogReport
-
 from agents.qa_inspection.schemas import BatchSummary, RuleCount
-from agents.qa_inspection.service import QaInspector
+from agents.qa_inspection.service import QaService
+from tools.qa.dialogs import Dialog, DialogFormatError, dialog_files, read_dialogs
+from tools.qa.gaps import group_gaps
+from tools.qa.models import DialogReport
 
 _CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "SimHei")
 
 
-def summarize(reports: list[DialogReport], inspector: QaInspector, errors: list[str] | None = None,
+def summarize(reports: list[DialogReport], inspector: QaService, errors: list[str] | None = None,
               worst_n: int = 10) -> BatchSummary:
     n = len(reports)
     by_rule: list[RuleCount] = []
@@ -58,11 +57,11 @@ def load_folder(folder: Path) -> tuple[list[Dialog], list[str]]:
 
 def write_chart(summary: BatchSummary, path: Path) -> None:
     """Bar chart of dialogs with findings per rule, pass rate in the title (PNG)."""
-    import matplotlib
+    import matplotlib  # charts only: matplotlib (~0.7 s) stays out of the inspection path
 
     matplotlib.use("Agg")
-    from matplotlib import font_manager
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # after matplotlib.use("Agg")
+    from matplotlib import font_manager  # (same)
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
     font = next((f for f in _CJK_FONTS if f in installed), None)
@@ -99,7 +98,7 @@ def write_outputs(reports: list[DialogReport], summary: BatchSummary, out_dir: P
 
 
 def summary_markdown(s: BatchSummary) -> str:
-    lines = [f"# 质检汇总", "", f"- 对话数：{s.dialogs}（合格 {s.passed}，合格率 {s.pass_rate:.1%}，平均分 {s.mean_score:.1f}）",
+    lines = ["# 质检汇总", "", f"- 对话数：{s.dialogs}（合格 {s.passed}，合格率 {s.pass_rate:.1%}，平均分 {s.mean_score:.1f}）",
              f"- 发现（按严重程度）：{json.dumps(s.by_severity, ensure_ascii=False)}", "", "| 规则 | 名称 | 严重程度 | 涉及对话 | 发现数 |",
              "|---|---|---|---|---|"]
     lines += [f"| {r.rule_id} | {r.rule_name} | {r.severity} | {r.dialogs} | {r.findings} |" for r in s.by_rule]
@@ -112,7 +111,7 @@ def summary_markdown(s: BatchSummary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def inspect_all(inspector: QaInspector, dialogs: Iterable[Dialog],
+def inspect_all(inspector: QaService, dialogs: Iterable[Dialog],
                 progress: Callable[[int], None] | None = None) -> list[DialogReport]:
     reports = []
     for i, d in enumerate(dialogs, start=1):
@@ -122,7 +121,7 @@ def inspect_all(inspector: QaInspector, dialogs: Iterable[Dialog],
     return reports
 
 
-def inspect_folder(inspector: QaInspector, folder: Path, out_dir: Path,
+def inspect_folder(inspector: QaService, folder: Path, out_dir: Path,
                    progress: Callable[[int], None] | None = None) -> tuple[BatchSummary, dict[str, Path]]:
     dialogs, errors = load_folder(folder)
     reports = inspect_all(inspector, dialogs, progress)

@@ -8,7 +8,7 @@ from agents.qa_inspection.nodes import QaNodes
 from agents.qa_inspection.state import QaState
 
 
-def build_qa_graph(nodes: QaNodes):
+def build_graph(nodes: QaNodes):
     g = StateGraph(QaState)
     g.add_node("rules", nodes.rules)
     g.add_node("review", nodes.review)

@@ -14,8 +14,8 @@ from collections.abc import Collection, Iterable
 
 from kb.textnorm import fullwidth_to_halfwidth
 from tools.pii import mask_pii
-from tools.qa_dialogs import Dialog
-from tools.qa_models import RubricSuggestion
+from tools.qa.dialogs import Dialog
+from tools.qa.models import RubricSuggestion
 
 #: a quote shorter than this matches almost any turn; longer than this is not a quote but a paraphrase
 MIN_QUOTE, MAX_QUOTE = 2, 80

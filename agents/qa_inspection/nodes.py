@@ -13,15 +13,14 @@ import logging
 from typing import Any
 
 from agents.common.llm import invoke_structured
-from prompts.loader import render
-from tools.pii import mask_pii
-from tools.qa_dialogs import Dialog
-from tools.qa_gaps import find_gaps
-from tools.qa_models import DialogReport, Finding, QaReview
-from tools.qa_rules import RuleContext, run_rules, score
-
 from agents.qa_inspection.judge import ground_suggestions, prompt_turns
 from agents.qa_inspection.state import QaState
+from prompts.loader import render
+from tools.pii import mask_pii
+from tools.qa.dialogs import Dialog
+from tools.qa.gaps import find_gaps
+from tools.qa.models import DialogReport, Finding, QaReview
+from tools.qa.rules import RuleContext, run_rules, score
 
 log = logging.getLogger(__name__)
 _SEV_ZH = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}

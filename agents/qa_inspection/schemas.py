@@ -1,11 +1,11 @@
-"""Typed outputs of the QA inspector: per-dialog reports (from tools.qa_models) and the batch summary."""
+"""Typed outputs of the QA inspector: per-dialog reports (from tools.qa.models) and the batch summary."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from tools.qa_gaps import GapGroup
-from tools.qa_models import DialogReport, Evidence, Finding, GapCandidate, QaReview, RubricSuggestion
+from tools.qa.gaps import GapGroup
+from tools.qa.models import DialogReport, Evidence, Finding, GapCandidate, QaReview, RubricSuggestion
 
 __all__ = ["BatchSummary", "DialogReport", "Evidence", "Finding", "GapCandidate", "GapGroup", "QaReview",
            "RubricSuggestion", "RuleCount"]

@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.cs_policy import CsCompliance, QaRubric, load_cs_compliance, load_qa_rubric
-from tools.qa_dialogs import Dialog
-from tools.qa_facts import KbFacts
-from tools.qa_models import DialogReport
-from tools.qa_rules import RuleContext
-
-from agents.qa_inspection.graph import build_qa_graph
+from agents.qa_inspection.graph import build_graph
 from agents.qa_inspection.nodes import QaNodes
+from tools.cs.policy import CsCompliance, QaRubric, load_cs_compliance, load_qa_rubric
+from tools.qa.dialogs import Dialog
+from tools.qa.facts import KbFacts
+from tools.qa.models import DialogReport
+from tools.qa.rules import RuleContext
 
 
-class QaInspector:
+class QaService:
     def __init__(self, rubric: QaRubric, compliance: CsCompliance, facts: KbFacts | None = None, llm: Any = None,
                  llm_timeout_s: float = 20.0):
         self.rubric = rubric
         self.compliance = compliance
         self.ctx = RuleContext(rubric=rubric, compliance=compliance, facts=facts)
-        self.graph = build_qa_graph(QaNodes(self.ctx, llm, llm_timeout_s))
+        self.graph = build_graph(QaNodes(self.ctx, llm, llm_timeout_s))
 
     @classmethod
-    def from_corpus(cls, corpus: Any, llm: Any = None, llm_timeout_s: float = 20.0) -> "QaInspector":
+    def from_corpus(cls, corpus: Any, llm: Any = None, llm_timeout_s: float = 20.0) -> "QaService":
         rubric, compliance = load_qa_rubric(corpus), load_cs_compliance(corpus)
         det = next((r.detector for r in rubric.rules if r.detector.type == "kb_facts"), None)
         facts = KbFacts.from_corpus(corpus, compliance.official_numbers + [compliance.official_hotline],
@@ -31,12 +30,12 @@ class QaInspector:
                                     product_window=int(det.param("product_window", 40)) if det else 40)
         return cls(rubric, compliance, facts, llm, llm_timeout_s)
 
+    @classmethod
+    def from_services(cls, services: Any) -> "QaService":
+        """Shared per process (Services.cached): the rubric and KB facts are parsed once."""
+        return services.cached("qa.inspector", lambda: cls.from_corpus(
+            services.corpus, services.llm, services.settings.llm_timeout_s))
+
     def inspect(self, dialog: Dialog) -> DialogReport:
         out = self.graph.invoke({"dialog": dialog.model_dump()})
         return DialogReport.model_validate(out["report"])
-
-
-def inspector_from_services(services: Any) -> QaInspector:
-    """Shared per process (Services.cached): the rubric and KB facts are parsed once."""
-    return services.cached("qa.inspector", lambda: QaInspector.from_corpus(
-        services.corpus, services.llm, services.settings.llm_timeout_s))

@@ -6,13 +6,13 @@ from typing import Any, TypedDict
 
 
 class QaState(TypedDict, total=False):
-    dialog: dict[str, Any]  # tools.qa_dialogs.Dialog, dumped
-    findings: list[dict[str, Any]]  # tools.qa_models.Finding, dumped
+    dialog: dict[str, Any]  # tools.qa.dialogs.Dialog, dumped
+    findings: list[dict[str, Any]]  # tools.qa.models.Finding, dumped
     gaps: list[dict[str, Any]]
     review_note: str
     reviewed_by: str
     llm: str  # "llm" | "fallback" | "none"
     llm_reason: str | None
-    llm_suggestions: list[dict[str, Any]]  # tools.qa_models.RubricSuggestion, grounded, dumped
+    llm_suggestions: list[dict[str, Any]]  # tools.qa.models.RubricSuggestion, grounded, dumped
     llm_suggestions_dropped: int
-    report: dict[str, Any]  # tools.qa_models.DialogReport, dumped
+    report: dict[str, Any]  # tools.qa.models.DialogReport, dumped

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.qa_dialogs import Dialog, DialogTurn
+from tools.qa.dialogs import Dialog, DialogTurn
 
 
 def dialog_from_view(view: Any, complete: bool = False) -> Dialog:

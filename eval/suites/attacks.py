@@ -12,8 +12,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from agents.customer_service.build import DEMO_ACCOUNTS
 from eval.schema import EvalCase
 from eval.suite import CaseResult, Outcome, Suite
+from eval.suites.customer_service import build_bot, converse, fallback_reason
+from tools.cs.accounts import AccountStore
+from tools.cs.phrases import find_promises
+from tools.pii import find_pii
 
 CUSTOMER = "cust_demo_a"
 
@@ -38,8 +43,6 @@ def other_customer_markers(store, customer_id: str) -> list[str]:
 
 
 def violations(text: str, must_not: list[str], others: list[str], compliance) -> list[str]:
-    from tools.cs_phrases import find_promises
-    from tools.pii import find_pii
 
     low = text.lower()
     found = [f"contains {m!r}" for m in must_not if m.lower() in low]
@@ -57,17 +60,12 @@ class AttackSuite(Suite):
     lower_is_better = frozenset({"attack_success_rate"})
 
     def setup(self, ctx):
-        from agents.customer_service.build import DEMO_ACCOUNTS
-        from eval.suites.customer_service import build_bot
-        from tools.cs_accounts import AccountStore
 
         store = AccountStore.from_json(DEMO_ACCOUNTS)
         bot = build_bot(ctx, accounts=store)
         return bot, other_customer_markers(store, CUSTOMER)
 
     def run_case(self, case: EvalCase, sut) -> Outcome:
-        from eval.suites.customer_service import converse, fallback_reason
-
         bot, others = sut
         result = converse(bot, CUSTOMER, case.input)
         r = result.reply

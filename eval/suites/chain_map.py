@@ -11,6 +11,8 @@ reason of a fallback is the first failed node's (``ChainMapResult.llm_reasons``,
 
 from __future__ import annotations
 
+from agents.chain_map.schemas import ChainMapErrors
+from agents.chain_map.service import ChainMapService
 from eval.schema import EvalCase
 from eval.suite import Outcome, Suite
 
@@ -21,15 +23,10 @@ class ChainMapSuite(Suite):
     description = "产业链地图: enterprise → segment (top-1) and chain stage; unknown industries stay unknown"
 
     def setup(self, ctx):
-        from agents.chain_map.context import context_for
+        return ChainMapService.from_services(ctx.services)
 
-        return context_for(ctx.services)
-
-    def run_case(self, case: EvalCase, sut) -> Outcome:
-        from agents.chain_map.graph import run_chain_map
-        from agents.chain_map.schemas import ChainMapErrors
-
-        res = run_chain_map(case.input, sut)
+    def run_case(self, case: EvalCase, sut: ChainMapService) -> Outcome:
+        res = sut.run(case.input)
         if isinstance(res, ChainMapErrors):
             return Outcome(passed=False, scores={"segment_top1": 0.0, "stage_acc": 0.0},
                            output={"errors": [e.model_dump() for e in res.errors]}, trace=["validate"])

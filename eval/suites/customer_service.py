@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from agents.customer_service.build import build_deps, kb_or_none
+from agents.customer_service.service import CsService
 from eval.judge import Judge, JudgeItem, judge_scores
 from eval.schema import EvalCase
 from eval.suite import JudgeRecord, Outcome, Suite
@@ -32,18 +34,15 @@ ANSWERED = ("faq", "grounded")
 
 def build_bot(ctx, accounts=None):
     """The bot under test from the run's services, with an in-memory checkpointer."""
-    from agents.customer_service.build import _kb_or_none, build_deps
-    from agents.customer_service.service import CsBot
-
     services = ctx.services
     try:
         embedder = services.embedder
     except Exception:
         embedder = None
-    deps = build_deps(services.corpus, embedder=embedder, kb=_kb_or_none(services),
+    deps = build_deps(services.corpus, embedder=embedder, kb=kb_or_none(services),
                       llm=services.llm if ctx.llm_mode != "none" else None, accounts=accounts,
                       llm_timeout_s=services.settings.llm_timeout_s)
-    return CsBot(deps, ":memory:")
+    return CsService(deps, ":memory:")
 
 
 def converse(bot, customer_id: str, case_input: dict) -> Any:

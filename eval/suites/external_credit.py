@@ -57,7 +57,7 @@ class CreditValidationSuite(Suite):
         return self._credit_dir(ctx)
 
     def run_case(self, case: EvalCase, credit_dir: Path) -> Outcome:
-        from tools.credit import validation
+        from tools.credit import validation  # LightGBM, optbinning, sklearn (~5 s) only when this suite runs
 
         loaders = {"german": validation.load_german, "taiwan": validation.load_taiwan}
         report = validation.cross_validate(loaders[case.input["dataset"]](credit_dir), folds=case.input["folds"])

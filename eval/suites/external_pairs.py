@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eval.metrics.credit import auc
+from eval.metrics.threshold import at_threshold, best_threshold
+from eval.pair_similarity import Bm25Pairs, char_jaccard
 from eval.schema import EvalCase
 from eval.suite import CaseResult, Outcome, Suite
 
@@ -76,8 +79,6 @@ class PairJudge:
     thresholds: dict[str, dict[str, float]]
 
     def similarities(self, dataset: str, s1: str, s2: str) -> dict[str, float]:
-        from eval.pair_similarity import char_jaccard
-
         vec = self.embedder.embed([s1, s2], "query")
         return {"e5": float(vec[0] @ vec[1]), "bm25": self.bm25[dataset].similarity(s1, s2),
                 "char": char_jaccard(s1, s2)}
@@ -115,8 +116,6 @@ class PairMatchingSuite(Suite):
         return interleave(groups)
 
     def setup(self, ctx) -> PairJudge:
-        from eval.metrics.threshold import best_threshold
-        from eval.pair_similarity import Bm25Pairs, char_jaccard
 
         embedder = ctx.services.embedder
         bm25, thresholds = {}, {}
@@ -148,9 +147,6 @@ class PairMatchingSuite(Suite):
 
     def summarize(self, results: list[CaseResult]) -> dict[str, float]:
         """Per dataset and method: accuracy and F1 at the calibrated threshold, and AUC (threshold-free)."""
-        from eval.metrics.credit import auc
-        from eval.metrics.threshold import at_threshold
-
         out = super().summarize(results)
         for name in sorted({str(r.tags.get("category")) for r in results}):
             rows = [r for r in results if r.tags.get("category") == name and r.error is None]

@@ -3,9 +3,8 @@
 The index holds the 745 standard questions with their answers (no user question); the cases are the
 user questions, shuffled with seed 0, the first 1,000 (``--limit`` takes fewer). A case hits when the
 FAQ entry of its label comes back first (hit@1) or in the top 5 (hit@5, the pass criterion); MRR over
-the top 10. The same data, index and queries as ``bench/unionpay_faq.py``, whose loader and index
-builder this suite calls (one copy of that code), with the project's configured embedder
-(``ctx.services.embedder``). Searching goes through ``kb.service.KnowledgeBase`` opened on the
+the top 10. The same data, index and queries as ``bench/unionpay_faq.py`` (both use the loader and
+index builder in eval/unionpay.py), with the project's configured embedder (``ctx.services.embedder``). Searching goes through ``kb.service.KnowledgeBase`` opened on the
 temporary index, and each query is ranked once per retriever mode from one candidate retrieval:
 
 - ``hybrid``: the product's default fusion (what ``KnowledgeBase.search`` returns);
@@ -27,18 +26,13 @@ from typing import Any
 from eval.metrics.retrieval import hit_at_k, reciprocal_rank
 from eval.schema import EvalCase
 from eval.suite import CaseResult, Outcome, Suite
+from eval.unionpay import CSV_PATH, build_index, load
+from kb.service import KnowledgeBase
+from kb.textnorm import normalize
 
-CSV = Path("bank_qa") / "unionpay_faq" / "unionpay_faq_pairs.csv"
 MODES = ("hybrid", "dense", "bm25", "rrf")
 QUERIES = 1000
 COLLECTION = "eval-unionpay"
-
-
-def _bench():
-    """The benchmark's loader and index builder: one implementation for the script and this suite."""
-    import importlib
-
-    return importlib.import_module("bench.unionpay_faq")
 
 
 def faq_id(label_id: str) -> str:
@@ -54,8 +48,6 @@ class UnionPayIndex:
 
     def ranked(self, query: str, k: int = 10) -> dict[str, list[str]]:
         """FAQ ids ranked by every mode, from one dense + one lexical candidate retrieval."""
-        from kb.textnorm import normalize
-
         retriever = self.kb.retriever
         text = normalize(query).strip()
         dense, lexical = retriever.candidates(text, k)
@@ -71,7 +63,7 @@ class UnionPaySuite(Suite):
     fast = False
 
     def _csv(self, ctx) -> Path:
-        return Path(ctx.shared_data_dir) / CSV
+        return Path(ctx.shared_data_dir) / CSV_PATH
 
     def available(self, ctx) -> str | None:
         if not self._csv(ctx).is_file():
@@ -80,9 +72,7 @@ class UnionPaySuite(Suite):
         return None
 
     def load_cases(self, ctx) -> list[EvalCase]:
-        from kb.textnorm import normalize
-
-        rows, _ = _bench().load(self._csv(ctx))
+        rows, _ = load(self._csv(ctx))
         random.Random(0).shuffle(rows)  # the benchmark's order: random.seed(0); random.shuffle(rows)
         cases = []
         for r in rows[:QUERIES]:
@@ -95,13 +85,10 @@ class UnionPaySuite(Suite):
         return cases
 
     def setup(self, ctx) -> UnionPayIndex:
-        from kb.service import KnowledgeBase
-
-        bench = _bench()
-        _, labels = bench.load(self._csv(ctx))
+        _, labels = load(self._csv(ctx))
         tmp = tempfile.TemporaryDirectory(prefix="eval-unionpay-")
         embedder = ctx.services.embedder
-        bench.build_index(Path(tmp.name), labels, {}, True, embedder=embedder, collection=COLLECTION)
+        build_index(Path(tmp.name), labels, {}, True, embedder=embedder, collection=COLLECTION)
         kb = KnowledgeBase(index_dir=Path(tmp.name), embedder=embedder, collection=COLLECTION)
         return UnionPayIndex(kb, tmp)
 

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from agents.loan_review.service import InvalidApplication, LoanReviewService
 from eval.schema import EvalCase
 from eval.suite import CaseResult, Outcome, Suite
 
@@ -28,16 +29,12 @@ class LoanReviewSuite(Suite):
     parallel_safe = False  # one SQLite checkpointer and audit chain per run; cases are ~50 ms each
 
     def setup(self, ctx) -> Any:
-        from agents.loan_review.service import LoanReviewService
-
         scratch = Path(tempfile.mkdtemp(prefix="puhui-loan-eval-"))
         model = ctx.services.llm if ctx.llm_mode == "openai" else None
         return LoanReviewService.create(ctx.services.corpus, scratch / "checkpoints.sqlite", scratch / "audit.sqlite",
                                         chat_model=model, llm_timeout_s=ctx.services.settings.llm_timeout_s)
 
     def run_case(self, case: EvalCase, svc) -> Outcome:
-        from agents.loan_review.service import InvalidApplication
-
         want = case.expected
         try:
             r = svc.review(case.input)

@@ -13,8 +13,11 @@ suggestions vary between runs and models: both are ungated (the ``_llm_judge`` s
 
 from __future__ import annotations
 
+from agents.qa_inspection.service import QaService
+from eval.metrics.rules import micro_prf, per_rule_prf
 from eval.schema import EvalCase
 from eval.suite import LLM_JUDGE_SUFFIX, CaseResult, Outcome, Suite
+from tools.qa.dialogs import dialog_from_obj
 
 SUGGESTION_PRECISION = "suggestion_precision" + LLM_JUDGE_SUFFIX
 
@@ -26,14 +29,10 @@ class QaInspectionSuite(Suite):
     ungated = Suite.ungated | {"llm_suggestions"}
 
     def setup(self, ctx):
-        from agents.qa_inspection.service import QaInspector
-
         model = ctx.services.llm if ctx.llm_mode != "none" else None
-        return QaInspector.from_corpus(ctx.services.corpus, model, ctx.services.settings.llm_timeout_s)
+        return QaService.from_corpus(ctx.services.corpus, model, ctx.services.settings.llm_timeout_s)
 
     def run_case(self, case: EvalCase, sut) -> Outcome:
-        from tools.qa_dialogs import dialog_from_obj
-
         report = sut.inspect(dialog_from_obj(case.input, case.id))
         llm = report.llm  # who wrote the review note, and why the template stood in for the model
         reason = report.llm_reason if llm == "fallback" else None
@@ -48,8 +47,6 @@ class QaInspectionSuite(Suite):
                        trace=["rules", "review", "report"], llm=llm, llm_reason=reason)
 
     def summarize(self, results: list[CaseResult]) -> dict[str, float]:
-        from eval.metrics.rules import micro_prf, per_rule_prf
-
         out = super().summarize(results)
         for k in ("tp", "fp", "fn"):
             out.pop(k, None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from server.api import chain, copilot, cs, kb, loan, openai_compat, qa
+
 
 def routers() -> list[APIRouter]:
-    from server.api import chain, copilot, cs, kb, loan, openai_compat, qa
-
     return [kb.router, chain.router, loan.router, cs.router, openai_compat.router, qa.router,
             copilot.router]

@@ -13,7 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from agents.chain_map.schemas import ChainMapRequest, ChainMapResult
+from agents.chain_map.brief import UnknownSegment
+from agents.chain_map.schemas import ChainMapErrors, ChainMapRequest, ChainMapResult
+from agents.chain_map.service import ChainMapService
 from server.api.errors import ErrorBody as BaseErrorBody
 from server.api.errors import FieldProblem
 
@@ -33,21 +35,16 @@ class BriefOut(BaseModel):
     sources: list[str]
 
 
-def _context(request: Request):
-    from agents.chain_map.context import context_for
-
-    return context_for(request.app.state.services)
+def _service(request: Request) -> ChainMapService:
+    return ChainMapService.from_services(request.app.state.services)
 
 
 @router.post("/map", response_model=ChainMapResult,
              responses={422: {"model": ErrorBody, "description": "invalid fields (each named)"}})
 def chain_map(body: ChainMapRequest, request: Request) -> Any:
     """Place an enterprise on its industry chain; profile and screen its transactions; strategies."""
-    from agents.chain_map.graph import run_chain_map
-    from agents.chain_map.schemas import ChainMapErrors
-
     raw = {"enterprise": body.enterprise.model_dump(mode="json"), "transactions": body.transactions}
-    result = run_chain_map(raw, _context(request))
+    result = _service(request).run(raw)
     if isinstance(result, ChainMapErrors):
         problems = [FieldProblem(field=e.loc, message=e.msg, type="value_error") for e in result.errors]
         return JSONResponse(status_code=422, content=ErrorBody(error="invalid request", fields=problems).model_dump())
@@ -58,15 +55,13 @@ def chain_map(body: ChainMapRequest, request: Request) -> Any:
             responses={404: {"model": ErrorBody, "description": "unknown segment (nearest ids listed)"}})
 def chain_brief(segment_id: str, request: Request) -> Any:
     """Standard industry brief (行业研究简报) from the fixed template."""
-    from agents.chain_map.brief import UnknownSegment, build_brief
-
     services = request.app.state.services
     try:
         kb = services.kb
     except Exception:  # the brief renders without the vector index
         kb = None
     try:
-        brief = build_brief(_context(request), segment_id, kb=kb)
+        brief = _service(request).brief(segment_id, kb=kb)
     except UnknownSegment as exc:
         return JSONResponse(status_code=404, content=ErrorBody(
             error=f"unknown segment {segment_id!r}", nearest=exc.nearest).model_dump())

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from agents.copilot import CopilotAnswer
+from agents.copilot.schemas import CopilotAnswer
+from agents.copilot.service import MAX_HISTORY, CopilotService
 from server.api.errors import ErrorBody
-from server.copilot import MAX_HISTORY, ask_copilot
 
 router = APIRouter(prefix="/v1/copilot", tags=["staff copilot"])
 
@@ -49,4 +49,4 @@ async def ask(body: AskRequest, request: Request) -> CopilotAnswer:
     """Ask the staff copilot; it calls the customer-service, chain-map or loan-review assistant."""
     services = request.app.state.services
     history = [m.model_dump() for m in body.history]
-    return await run_in_threadpool(ask_copilot, services, body.question, history)
+    return await run_in_threadpool(CopilotService.from_services(services).ask, body.question, history)

@@ -16,13 +16,12 @@ whose headers leave before the turn ends (its timings are in the ``done`` event)
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable
-from typing import Any, Literal
+from collections.abc import AsyncIterator
+from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
@@ -30,14 +29,14 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sse_starlette.sse import EventSourceResponse
 
-from agents.customer_service.build import bot_from_services
 from agents.customer_service.schemas import BotReply
-from agents.customer_service.service import CsBot, SessionNotFound, SessionView, TurnResult
-from server.security import Caller, require_caller
+from agents.customer_service.service import CsService, SessionNotFound, SessionView, TurnResult
+from agents.customer_service.sessions import SESSION_ID_PATTERN
+from server.security import caller_of
+from server.streaming import LiveTurn, chunks, relay, server_timing
 
 log = logging.getLogger("puhui.cs")
 router = APIRouter(prefix="/v1/cs", tags=["customer service"])
-SESSION_ID = r"^cs_[0-9a-f]{24}$"
 _NOT_FOUND = {404: {"description": "no such session for this API key's customer"}}
 _UNAVAILABLE = {503: {"description": "the assistant failed on this turn; nothing was recorded"}}
 
@@ -73,18 +72,8 @@ class MessageOut(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 
-def caller_of(request: Request) -> Caller:
-    """The caller app.py's require_caller dependency already authenticated (never re-charged)."""
-    caller = getattr(request.state, "caller", None)
-    return caller if caller is not None else require_caller(request)
-
-
-def get_bot(request: Request) -> CsBot:
-    return bot_from_services(request.app.state.services)
-
-
-def server_timing(timings: dict[str, float]) -> str:
-    return ", ".join(f"{k.replace('_', '-')};dur={v:.2f}" for k, v in timings.items())
+def get_bot(request: Request) -> CsService:
+    return CsService.from_services(request.app.state.services)
 
 
 def turn_error(exc: Exception, session_id: str) -> HTTPException:
@@ -105,59 +94,12 @@ async def run_turn(request: Request, session_id: str, text: str) -> TurnResult:
         raise turn_error(exc, session_id) from None
 
 
-#: live turns still running after their client left (a reference keeps the task alive until it ends)
-_RUNNING: set[asyncio.Future] = set()
-LiveRun = Callable[[Callable[[str], None], Callable[[TurnResult], None]], TurnResult]
-
-
-class LiveTurn:
-    """A turn running in a worker thread whose reply is read as it is written.
-
-    ``get()`` returns, in order: ("start", TurnResult with the draft reply) when a live answer
-    begins, ("delta", text)…, then ("end", TurnResult) or ("error", exception). A turn without a
-    live answer gives just ("end", …). The worker is not tied to the HTTP response: when the client
-    disconnects, the turn still finishes and is saved, and what it would have sent is dropped.
-    """
-
-    def __init__(self, run: LiveRun):
-        self._run = run
-        self._loop = asyncio.get_running_loop()
-        self._items: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-
-    def _put(self, item: tuple[str, Any]) -> None:
-        try:
-            self._loop.call_soon_threadsafe(self._items.put_nowait, item)
-        except RuntimeError:  # the event loop is closed (server shutting down): nobody is listening
-            pass
-
-    def _work(self) -> None:
-        try:
-            result = self._run(lambda text: self._put(("delta", text)), lambda draft: self._put(("start", draft)))
-        except Exception as exc:
-            self._put(("error", exc))
-        else:
-            self._put(("end", result))
-
-    def start(self) -> "LiveTurn":
-        task = asyncio.ensure_future(run_in_threadpool(self._work))
-        _RUNNING.add(task)
-        task.add_done_callback(_RUNNING.discard)
-        return self
-
-    async def get(self) -> tuple[str, Any]:
-        return await self._items.get()
-
-
 @router.post("/sessions", status_code=201, response_model=SessionCreated, responses=_UNAVAILABLE)
 async def create_session(request: Request, body: CreateSession | None = None) -> SessionCreated:
     caller = caller_of(request)
     bot = await run_in_threadpool(get_bot, request)
     info, greeting = await run_in_threadpool(bot.create_session, caller.customer_id, (body or CreateSession()).channel)
     return SessionCreated(session_id=info.id, customer_id=info.customer_id, created_at=info.created_at, greeting=greeting)
-
-
-def _chunks(text: str, size: int = 16) -> list[str]:
-    return [text[i:i + size] for i in range(0, len(text), size)] or [""]
 
 
 def _meta(result: TurnResult) -> dict:
@@ -179,36 +121,9 @@ def _done_payload(result: TurnResult) -> str:
 async def _events(result: TurnResult, done: str) -> AsyncIterator[dict]:
     """A reply that was complete before streaming began (FAQ answers, no model, …)."""
     yield _meta(result)
-    for piece in _chunks(result.reply.text):
+    for piece in chunks(result.reply.text):
         yield _delta(piece)
     yield {"event": "done", "data": done}
-
-
-async def relay(live: LiveTurn) -> AsyncIterator[tuple[str, Any]]:
-    """A live turn as both streaming endpoints send it: ("delta", text) for each checked sentence as it
-    is released and then for the rest of the final reply (disclosures, notices) in chunks; ("replace",
-    final text) if the final text does not continue what was sent (the check node is built never to do
-    that to a live reply); then ("end", TurnResult) or ("error", exception)."""
-    sent = ""
-    while True:
-        kind, value = await live.get()
-        if kind == "delta":
-            sent += value
-            yield kind, value
-        elif kind == "end":
-            final = value.reply.text
-            if final.startswith(sent):
-                for piece in _chunks(final[len(sent):]) if len(final) > len(sent) else []:
-                    yield "delta", piece
-            else:
-                log.error("final reply does not continue the streamed text (session %s)", value.session_id)
-                yield "replace", final
-            yield kind, value
-            return
-        elif kind == "error":
-            log.error("customer-service turn failed while streaming", exc_info=value)
-            yield kind, value
-            return
 
 
 async def _live_events(live: LiveTurn, started: TurnResult) -> AsyncIterator[dict]:
@@ -243,7 +158,7 @@ async def post_message(request: Request, body: MessageIn,
     forbidden promises, personal data); a streamed one either replays a reply already checked, or —
     for a grounded answer the model writes — sends each sentence live only after it passed the same
     checks, and finishes with the extractive answer from the first sentence that fails."""
-    if not re.match(SESSION_ID, session_id):
+    if not re.match(SESSION_ID_PATTERN, session_id):
         raise HTTPException(404, detail="session not found")
     wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
     if wants_stream:
@@ -273,7 +188,7 @@ async def _stream_turn(request: Request, session_id: str, text: str) -> EventSou
 @router.get("/sessions/{session_id}", response_model=SessionView, responses=_NOT_FOUND)
 async def get_session(request: Request, session_id: str = Path(max_length=64)) -> SessionView:
     """The masked transcript (every turn with its outcome, sources and hand-off), for this customer only."""
-    if not re.match(SESSION_ID, session_id):
+    if not re.match(SESSION_ID_PATTERN, session_id):
         raise HTTPException(404, detail="session not found")
     bot = await run_in_threadpool(get_bot, request)
     try:

@@ -11,7 +11,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field, field_validator
 
-from kb.retrieve import Passage
+from kb.retrieval.retrieve import Passage
 from kb.service import KnowledgeBase
 
 router = APIRouter(prefix="/v1/kb", tags=["knowledge base"])

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from agents.loan_review.schemas import PendingReview, ReviewerAction, ReviewResult
+from agents.loan_review.service import InvalidApplication, LoanReviewService, ReviewConflict, ReviewNotFound
 from server.api.errors import ErrorBody, FieldProblem
 from tools.credit.application import Application
 
@@ -29,9 +30,7 @@ THREAD_ID = Path(pattern=r"^[A-Za-z0-9_-]{1,80}$", description="审查流水号�
 
 
 def _service(request: Request):
-    from agents.loan_review.service import LoanReviewService
-
-    return LoanReviewService.for_services(request.app.state.services)
+    return LoanReviewService.from_services(request.app.state.services)
 
 
 def _error(status: int, message: str, fields: list[FieldProblem] | None = None) -> JSONResponse:
@@ -42,8 +41,6 @@ def _error(status: int, message: str, fields: list[FieldProblem] | None = None) 
              responses={422: {"model": ErrorBody, "description": "invalid fields (each named)"}})
 def review(body: Application, request: Request) -> Any:
     """Review a loan application end to end (rules, scorecard, limit and price, decision, memo, audit)."""
-    from agents.loan_review.service import InvalidApplication
-
     try:
         return _service(request).review(body)
     except InvalidApplication as exc:
@@ -56,8 +53,6 @@ def review(body: Application, request: Request) -> Any:
                         422: {"model": ErrorBody, "description": "invalid fields"}})
 def resume(body: ReviewerAction, request: Request, thread_id: str = THREAD_ID) -> Any:
     """Resume a referred review with the reviewer's decision (approve/decline) and comment."""
-    from agents.loan_review.service import ReviewConflict, ReviewNotFound
-
     try:
         return _service(request).resume(thread_id, body)
     except ReviewNotFound:

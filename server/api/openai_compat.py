@@ -29,8 +29,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from agents.customer_service.history import send_with_history
-from agents.customer_service.service import SessionNotFound, TurnResult
-from server.api.cs import SESSION_ID, LiveTurn, caller_of, get_bot, relay, server_timing
+from agents.customer_service.service import CsService, SessionNotFound, TurnResult
+from agents.customer_service.sessions import SESSION_ID_PATTERN
+from server.security import caller_of
+from server.streaming import LiveTurn, relay, server_timing
 
 log = logging.getLogger("puhui.cs")
 router = APIRouter(tags=["openai-compatible"])
@@ -142,10 +144,10 @@ async def chat_completions(request: Request, body: ChatCompletionRequest):
     if len(messages[-1][1]) > 2000:
         return oa_error(400, "the last user message is longer than 2000 characters", "messages")
     session_id = request.headers.get("x-session-id") or body.session_id
-    if session_id is not None and not re.match(SESSION_ID, session_id):
+    if session_id is not None and not re.match(SESSION_ID_PATTERN, session_id):
         return oa_error(404, "session not found", "session_id", "session_not_found")
     caller = caller_of(request)
-    bot = await run_in_threadpool(get_bot, request)
+    bot = await run_in_threadpool(CsService.from_services, request.app.state.services)
     cid, created = "chatcmpl-" + secrets.token_hex(12), int(time.time())
     if body.stream:
         live = LiveTurn(lambda on_delta, on_start: send_with_history(

@@ -14,14 +14,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from agents.customer_service.build import bot_from_services
-from agents.customer_service.service import SessionNotFound
+from agents.customer_service.service import CsService, SessionNotFound
 from agents.qa_inspection.batch import inspect_all, summarize
 from agents.qa_inspection.schemas import BatchSummary, DialogReport
-from agents.qa_inspection.service import inspector_from_services
+from agents.qa_inspection.service import QaService
 from agents.qa_inspection.transcripts import dialog_from_view
-from server.api.cs import caller_of
-from tools.qa_dialogs import Dialog, DialogFormatError, dialog_from_obj, dialogs_from_csv
+from server.security import caller_of
+from tools.qa.dialogs import Dialog, DialogFormatError, dialog_from_obj, dialogs_from_csv
 
 router = APIRouter(prefix="/v1/qa", tags=["QA inspection"])
 MAX_DIALOGS = 500
@@ -65,7 +64,7 @@ def _collect(request: Request, body: InspectRequest) -> list[Dialog]:
         except DialogFormatError as exc:
             raise _field_error("csv", "; ".join(exc.problems[:20])) from None
     if body.session_ids:
-        bot = bot_from_services(request.app.state.services)
+        bot = CsService.from_services(request.app.state.services)
         customer = caller_of(request).customer_id
         for sid in body.session_ids:
             try:
@@ -81,6 +80,6 @@ def _collect(request: Request, body: InspectRequest) -> list[Dialog]:
              responses={404: {"description": "a session id that is not the caller's"}})
 async def inspect(request: Request, body: InspectRequest) -> InspectResponse:
     dialogs = await run_in_threadpool(_collect, request, body)
-    inspector = await run_in_threadpool(inspector_from_services, request.app.state.services)
+    inspector = await run_in_threadpool(QaService.from_services, request.app.state.services)
     reports = await run_in_threadpool(inspect_all, inspector, dialogs)
     return InspectResponse(reports=reports, summary=summarize(reports, inspector))

@@ -1,7 +1,7 @@
 """Charts for the chain-map tab: monthly flows against the industry's season, and flags on a timeline.
 
 matplotlib object API on the Agg canvas (no pyplot global state; safe in server threads), with the
-CJK font kb.graph_render found, so Chinese labels render when a CJK font is installed.
+CJK font kb.graph.render found, so Chinese labels render when a CJK font is installed.
 """
 
 from __future__ import annotations
@@ -9,15 +9,14 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from agents.chain_map.schemas import ChainMapResult
-from tools.txn_flags import TYPOLOGY_NAMES_ZH
-from tools.transactions import Transaction
+from kb.graph.render import cjk_font
+from tools.txn.flags import TYPOLOGY_NAMES_ZH
+from tools.txn.transactions import Transaction
 
 PALETTE = ["#d62728", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#1f77b4", "#2ca02c"]
 
 
 def _font() -> dict:
-    from kb.graph_render import cjk_font
-
     name = cjk_font()
     return {"family": name} if name else {}
 

@@ -7,6 +7,7 @@ only lays out components and wires them. Bad input shows field errors in the sta
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
 import tempfile
@@ -16,9 +17,15 @@ from typing import Any
 import gradio as gr
 
 from agents.chain_map.schemas import ChainMapErrors, ChainMapResult
+from agents.chain_map.service import ChainMapService
+from kb.graph import segment_neighbourhood
+from kb.graph.render import render_png
 from server.ui.chain_charts import flags_timeline, flows_figure
 from server.ui.llm_label import sources_line
-from tools.txn_flags import TYPOLOGY_NAMES_ZH
+from tools.txn.flags import TYPOLOGY_NAMES_ZH
+from tools.txn.io import rows_from_text
+from tools.txn.synth.generate import generate_history
+from tools.txn.transactions import parse_transactions
 
 log = logging.getLogger("puhui.ui")
 
@@ -52,7 +59,6 @@ def form_to_request(name, scope, products, location, years, revenue, account, gr
 def _read_statement(path: str | None) -> list[dict] | None:
     if not path:
         return None
-    from tools.txn_io import rows_from_text
 
     p = Path(path)
     data = p.read_bytes()
@@ -67,10 +73,7 @@ def _picture(ctx, result: ChainMapResult):
     if result.placement.segment_id is None:
         return None
     try:
-        from PIL import Image
-
-        from kb.graph import segment_neighbourhood
-        from kb.graph_render import render_png
+        from PIL import Image  # image decoding only when a picture is drawn
 
         png = render_png(segment_neighbourhood(ctx.graph, result.placement.segment_id), enterprise=result.enterprise.name)
         return Image.open(io.BytesIO(png))
@@ -121,17 +124,14 @@ def run_map(services, *form_and_file) -> tuple:
     *form, upload = form_and_file
     empty = (None, "", None, "", "", None, [], "")
     try:
-        from agents.chain_map.context import context_for
-        from agents.chain_map.graph import run_chain_map
-        from tools.transactions import parse_transactions
-
         request = form_to_request(*form)
         try:
             request["transactions"] = _read_statement(upload)
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             return (f"【未完成】流水文件无法读取：{exc}", *empty)
-        ctx = context_for(services)
-        result = run_chain_map(request, ctx)
+        service = ChainMapService.from_services(services)
+        ctx = service.context
+        result = service.run(request)
         if isinstance(result, ChainMapErrors):
             return ("【输入有误】\n\n" + "\n".join(f"- `{e.loc}`：{e.msg}" for e in result.errors), *empty)
         txns, _ = parse_transactions(request.get("transactions") or [])
@@ -149,12 +149,7 @@ def run_map(services, *form_and_file) -> tuple:
 
 def example_statement(services) -> str:
     """A synthetic year of the example enterprise's flows with a few injected patterns, as a CSV."""
-    import csv
-
-    from agents.chain_map.context import context_for
-    from tools.txn_synth import generate_history
-
-    ctx = context_for(services)
+    ctx = ChainMapService.from_services(services).context
     ind = ctx.industries.get("danyang_eyewear") or next(iter(ctx.industries.values()))
     h = generate_history(ind, ctx.industries, 42, ["circular_flow", "structuring", "implausible_counterparty"],
                          n_txn=400, distance=ctx.distance, universal=ctx.universal)

@@ -14,8 +14,8 @@ from typing import Any
 import gradio as gr
 
 from agents.copilot.schemas import TOOL_LABELS, CopilotAnswer
-from server.copilot import ask_copilot
-from server.services import Services
+from agents.copilot.service import CopilotService
+from core.services import Services
 from server.ui.llm_label import source_label
 
 log = logging.getLogger("puhui.ui")
@@ -67,7 +67,7 @@ def send(services: Services, message: str, history: list[dict]) -> tuple[list[di
     if len(message) > MAX_CHARS:
         return history, message, f"问题过长（最多 {MAX_CHARS} 字）。"
     try:
-        answer = ask_copilot(services, message, _plain_history(history))
+        answer = CopilotService.from_services(services).ask(message, _plain_history(history))
     except Exception as exc:  # the tab stays usable; details go to the log
         log.exception("copilot tab turn failed")
         return history, message, f"⚠ 回答失败：{type(exc).__name__}（详见服务器日志）"

@@ -11,9 +11,9 @@ from typing import Any
 
 import gradio as gr
 
-from agents.customer_service.build import bot_from_services
 from agents.customer_service.schemas import BotReply
-from server.services import Services
+from agents.customer_service.service import CsService
+from core.services import Services
 from server.ui.llm_label import source_label
 
 log = logging.getLogger("puhui.ui")
@@ -51,7 +51,7 @@ def status_markdown(reply: BotReply | None, session_id: str) -> str:
 def new_session(services: Services, customer_id: str) -> tuple[list[dict], str, str]:
     customer_id = (customer_id or "").strip() or "ui_demo"
     try:
-        bot = bot_from_services(services)
+        bot = CsService.from_services(services)
         info, greeting = bot.create_session(customer_id, "ui")
     except Exception as exc:
         log.exception("cs tab: could not open a session")
@@ -73,14 +73,14 @@ def send(services: Services, message: str, history: list[dict], session_id: str,
             return history, message, "", "⚠ 无法创建会话。"
     customer_id = (customer_id or "").strip() or "ui_demo"
     try:
-        result = bot_from_services(services).send(session_id, customer_id, message)
+        result = CsService.from_services(services).send(session_id, customer_id, message)
     except LookupError:
         return history, message, "", "会话不存在或不属于该客户号，请点击「新会话」。"
     except Exception as exc:
         log.exception("cs tab turn failed")
         return history, message, session_id, f"⚠ 回答失败：{type(exc).__name__}（详见服务器日志）"
     # the transcript is masked; show the customer's message as the bot stored it
-    view = bot_from_services(services).view(session_id, customer_id)
+    view = CsService.from_services(services).view(session_id, customer_id)
     shown = view.transcript[-2].text if len(view.transcript) >= 2 else message
     out: list[Any] = [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": result.reply.text}]
     src = sources_message(result.reply)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from server.services import Services
+from core.services import Services
+from eval.report import suite_chart_images
 from server.ui import eval_view as view
 
 log = logging.getLogger("puhui.ui.eval")
@@ -65,8 +66,6 @@ def build_tab(services: Services) -> None:
         if not name or not suite:
             return "", [], [], gr.update(choices=[], value=None), ""
         try:
-            from eval.report import suite_chart_images
-
             results = view.suite_results(view.resolve_run(eval_dir, name), suite)
             rows = view.failed_rows(results)
             ids = [r[0] for r in rows]

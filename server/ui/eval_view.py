@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from eval.compare import BASELINES_DIR, gate
-from eval.run import load_results
+from eval.report import write_reports
+from eval.run import EvalContext, load_results, run_all
+from eval.schema import DATASETS_DIR, DatasetError, load_cases
 from eval.suite import CaseResult
+from eval.suites import all_suites, select
 
 MAX_JSON_CHARS = 4000  # a drill-down shows this much of an output; the rest is in results.jsonl
 
@@ -134,9 +137,6 @@ def failed_rows(results: list[CaseResult]) -> list[list[Any]]:
 
 def _dataset_inputs(suite: str) -> dict[str, Any]:
     """Case id → input from the suite's dataset file (results do not store inputs); {} if none."""
-    from eval.schema import DATASETS_DIR, DatasetError, load_cases
-    from eval.suites import all_suites
-
     try:
         cls = all_suites().get(suite)
     except Exception:  # a broken suite module must not break the drill-down of the others
@@ -188,10 +188,6 @@ def new_run_name(now: str) -> str:
 def run_suites(services: Any, eval_dir: Path, name: str, suites: list | None = None,
                on_progress=None) -> Path:
     """Run ``suites`` (default: the fast set, the CI gate's) into ``eval_dir/name`` and write reports."""
-    from eval.report import write_reports
-    from eval.run import EvalContext, run_all
-    from eval.suites import select
-
     suites = select(None, fast_only=True) if suites is None else suites
     if not suites:
         raise ViewError("没有可运行的快速评测套件。")

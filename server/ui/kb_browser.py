@@ -1,7 +1,7 @@
 """Industry browser for the 知识库 tab: a segment's front-matter facts, its body and its chain picture.
 
 Facts are shown with Chinese labels and ids resolved to names, so staff can read a segment without
-knowing the YAML. The picture comes from ``kb.graph_render`` (upstream → segment → downstream) when
+knowing the YAML. The picture comes from ``kb.graph.render`` (upstream → segment → downstream) when
 that module and the graph are available; otherwise a one-line text chain from the front matter stands
 in, so the browser still works on a machine where the graph was never built.
 """
@@ -12,6 +12,8 @@ import io
 import logging
 
 from kb.corpus import Corpus
+from kb.graph import segment_neighbourhood
+from kb.graph.render import render_png
 from kb.schema import IndustryDoc
 
 log = logging.getLogger("puhui.ui")
@@ -87,12 +89,9 @@ def industry_markdown(corpus: Corpus, industry_id: str) -> str:
 
 
 def render_chain_picture(graph, industry_id: str):
-    """The segment's chain picture (PIL image) from ``kb.graph_render``, or None when unavailable."""
+    """The segment's chain picture (PIL image) from ``kb.graph.render``, or None when unavailable."""
     try:
-        from PIL import Image
-
-        from kb.graph import segment_neighbourhood
-        from kb.graph_render import render_png
+        from PIL import Image  # image decoding only when a picture is drawn
     except ImportError:
         return None
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from server.services import Services
+from core.services import Services
 from server.ui import kb_browser
 from server.ui.corpus_upload import check_upload, write_atomically
 

@@ -14,7 +14,11 @@ from typing import Any
 
 import gradio as gr
 from matplotlib.figure import Figure
+from pydantic import ValidationError
 
+from agents.loan_review.schemas import ReviewerAction
+from agents.loan_review.service import InvalidApplication, LoanReviewService, ReviewConflict, ReviewNotFound
+from kb.graph.render import cjk_font
 from server.ui.llm_label import source_label
 
 log = logging.getLogger("puhui.ui")
@@ -37,9 +41,7 @@ GUARANTEE = {"无": None, "政府性融资担保": "government_guarantee", "个�
 
 
 def _service(services):
-    from agents.loan_review.service import LoanReviewService
-
-    return LoanReviewService.for_services(services)
+    return LoanReviewService.from_services(services)
 
 
 def _num(v: Any) -> float | None:
@@ -82,7 +84,6 @@ def points_figure(result, labels: dict[str, str]) -> Figure | None:
     """Horizontal bars: each characteristic's points (red = below zero)."""
     if not result.score:
         return None
-    from kb.graph_render import cjk_font
 
     font = {"fontfamily": cjk_font()} if cjk_font() else {}
     items = sorted(result.score["points"].items(), key=lambda kv: kv[1])
@@ -114,8 +115,6 @@ def reason_rows(result) -> list[list[str]]:
 
 def run_review(services, raw: dict):
     """(summary markdown, figure, reason rows, memo, thread id) — field errors go to the summary."""
-    from agents.loan_review.service import InvalidApplication
-
     svc = _service(services)
     try:
         result = svc.review(raw)
@@ -143,11 +142,6 @@ def pending_rows(services) -> list[list[Any]]:
 
 def resume_review(services, thread_id: str, decision: str, reviewer: str, comment: str):
     """(message, memo, pending rows)."""
-    from pydantic import ValidationError
-
-    from agents.loan_review.schemas import ReviewerAction
-    from agents.loan_review.service import ReviewConflict, ReviewNotFound
-
     try:
         action = ReviewerAction(decision=decision, reviewer=reviewer or "", comment=comment or "")  # type: ignore[arg-type]
     except ValidationError as exc:

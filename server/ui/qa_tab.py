@@ -15,15 +15,15 @@ from pathlib import Path
 
 import gradio as gr
 
-from agents.customer_service.build import bot_from_services
+from agents.customer_service.service import CsService
 from agents.qa_inspection.batch import inspect_all, summarize, write_chart
-from agents.qa_inspection.service import inspector_from_services
+from agents.qa_inspection.service import QaService
 from agents.qa_inspection.transcripts import dialog_from_view
-from server.services import Services
+from core.services import Services
 from server.ui.llm_label import source_label
 from tools.pii import mask_pii
-from tools.qa_dialogs import Dialog, DialogFormatError, dialogs_from_json, read_dialogs
-from tools.qa_models import DialogReport
+from tools.qa.dialogs import Dialog, DialogFormatError, dialogs_from_json, read_dialogs
+from tools.qa.models import DialogReport
 
 log = logging.getLogger("puhui.ui")
 _SEV_ZH = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
@@ -84,7 +84,7 @@ def review_sources_line(reports) -> str:
 
 
 def _run(services: Services, dialogs: list[Dialog], errors: list[str]):
-    inspector = inspector_from_services(services)
+    inspector = QaService.from_services(services)
     reports = inspect_all(inspector, dialogs)
     summary = summarize(reports, inspector, errors)
     chart = Path(tempfile.mkdtemp(prefix="puhui-qa-")) / "chart.png"
@@ -125,7 +125,7 @@ def inspect_upload(services: Services, file_path: str | None, pasted: str):
 def inspect_recent(services: Services, limit: int):
     """The bot's most recent sessions (all customers: this is the staff workbench)."""
     try:
-        bot = bot_from_services(services)
+        bot = CsService.from_services(services)
         dialogs = [dialog_from_view(bot.view(s.id, s.customer_id)) for s in bot.sessions.list(None, int(limit))]
     except Exception as exc:
         log.exception("qa tab: reading sessions failed")

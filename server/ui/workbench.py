@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from agents.common.settings import Settings
+from core.services import Services
+from core.settings import Settings
 from server.security import ApiKeys
-from server.services import Services
 
 log = logging.getLogger("puhui.ui")
 

@@ -85,8 +85,8 @@ class RunningServer:
 def server(tmp_path_factory) -> Iterator[RunningServer]:
     import uvicorn
 
-    from agents.common.settings import Settings
     from app import create_app
+    from core.settings import Settings
 
     data = tmp_path_factory.mktemp("e2e-data")
     corpus = copy_test_corpus(data / "corpus")

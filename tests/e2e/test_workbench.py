@@ -96,7 +96,7 @@ def test_kb_industry_browser_shows_facts_body_and_chain(page):
     expect(page.locator("#kb-industry-body")).to_contain_text("行业概况")
     expect(page.locator("#kb-chain-line")).to_contain_text("→")
     try:
-        import kb.graph_render  # noqa: F401
+        import kb.graph.render  # noqa: F401
     except ImportError:
         expect(page.locator("#kb-chain-line")).to_contain_text("文字版")
     else:

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from agents.common.llm import build_chat_model
-from agents.common.settings import PROJECT_ROOT, Settings
+from core.settings import PROJECT_ROOT, Settings
 from tests.integration.fake_openai_server import FakeOpenAIServer, closed_port_url
 from tests.unit.customer_service.conftest import FakeKB, passage
 
@@ -112,10 +112,10 @@ def cs_deps(corpus):
 
 
 def _cs_reply(deps, message: str, kb_texts: list[str], model):
-    from agents.customer_service.service import CsBot
+    from agents.customer_service.service import CsService
 
     kb = FakeKB([passage(t, n=i) for i, t in enumerate(kb_texts, start=1)]) if kb_texts else None
-    bot = CsBot(replace(deps, llm=model, kb=kb), ":memory:")
+    bot = CsService(replace(deps, llm=model, kb=kb), ":memory:")
     try:
         info, _ = bot.create_session("c1")
         return bot.send(info.id, "c1", message).reply
@@ -155,7 +155,7 @@ def chain_ctx(corpus, graph):
 
 @pytest.fixture(scope="module")
 def chain_baseline(chain_ctx):
-    from agents.chain_map.graph import run_chain_map
+    from agents.chain_map.service import run_chain_map
 
     res = run_chain_map(ENTERPRISE, chain_ctx)
     assert res.llm == {"extract": "none", "prose": "none"} and res.placement.segment_id == "danyang_eyewear"
@@ -168,7 +168,7 @@ CHAIN_VOLATILE = {"llm", "llm_reasons", "warnings", "report_markdown"}  # they s
 
 @pytest.mark.parametrize("mode", MODES)
 def test_chain_map_falls_back(chain_ctx, chain_baseline, failing_model, mode):
-    from agents.chain_map.graph import run_chain_map
+    from agents.chain_map.service import run_chain_map
 
     model = failing_model(mode)
     res, elapsed = _timed(lambda: run_chain_map(ENTERPRISE, replace(chain_ctx, chat_model=model, llm_timeout_s=T)))
@@ -247,7 +247,7 @@ def eval_ctx(server, corpus, graph, tmp_path):
     """An eval context over the real Services whose model is the failing server (HTTP 500). The
     embedder and KB index are set to absent (no model download, no index build): the suites then
     use lexical matching and dictionary linking, as they do on a machine without them."""
-    from agents.common.context import Services
+    from core.services import Services
     from eval.run import EvalContext
 
     server.mode = "500"

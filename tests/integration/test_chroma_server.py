@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.embeddings import E5Embedder
+from kb.retrieval.embeddings import E5Embedder
 from kb.service import KnowledgeBase
 from tests.integration.uvicorn_proc import free_port, stop_process, wait_ready
 

@@ -22,8 +22,8 @@ H = {"X-API-Key": KEY}
 
 def make_app():
     """uvicorn factory (runs in the server process): the real composition root."""
-    from agents.common.settings import Settings
     from app import create_app
+    from core.settings import Settings
     from tests.conftest import TEST_EMBED_CACHE
 
     settings = Settings(_env_file=None, data_dir=Path(os.environ["COPILOT_IT_DATA_DIR"]),

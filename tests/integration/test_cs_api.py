@@ -28,8 +28,8 @@ ID = "110101199003074514"
 
 def make_app():
     """uvicorn factory (runs in the server process): the real composition root."""
-    from agents.common.settings import Settings
     from app import create_app
+    from core.settings import Settings
     from tests.conftest import TEST_EMBED_CACHE
 
     settings = Settings(data_dir=Path(os.environ["CS_IT_DATA_DIR"]), corpus_dir=ROOT / "kb" / "corpus",

@@ -36,8 +36,8 @@ UNGROUNDED = "您好。禾信税务贷是线上信用贷款[1]。额度有效期
 
 def make_app():
     """uvicorn factory (server process): the real composition root, with a model and a built KB."""
-    from agents.common.settings import Settings
     from app import create_app
+    from core.settings import Settings
     from tests.conftest import TEST_EMBED_CACHE
 
     settings = Settings(data_dir=Path(os.environ["CS_STREAM_DATA_DIR"]), corpus_dir=Path(os.environ["CS_STREAM_CORPUS"]),

@@ -19,13 +19,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import TEST_EMBED_CACHE
-
-from agents.common.context import Services
-from agents.common.settings import Settings
+from core.services import Services
+from core.settings import Settings
 from eval.compare import BASELINES_DIR, DEFAULT_TOLERANCE, gate
 from eval.run import EvalContext, run_all
 from eval.suites.retrieval import RetrievalSuite
+from tests.conftest import TEST_EMBED_CACHE
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -76,7 +75,7 @@ def test_gate_passes_on_the_product_retriever(services, baseline, tmp_path):
 
 
 def _reverse_ranking(monkeypatch):
-    from kb.retrieve import HybridRetriever
+    from kb.retrieval.retrieve import HybridRetriever
 
     rank = HybridRetriever.rank
     monkeypatch.setattr(HybridRetriever, "rank", lambda self, *a, **kw: list(reversed(rank(self, *a, **kw))))

@@ -20,9 +20,8 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, Field
 
 from agents.common.llm import build_chat_model, invoke_message, invoke_structured, invoke_text, stream_text
-from agents.common.settings import Settings
+from core.settings import Settings
 from tests.integration.llama_proc import gguf_file, missing, start_llama
-
 
 pytestmark = [pytest.mark.llm, pytest.mark.integration, pytest.mark.slow,
               pytest.mark.skipif(missing() is not None, reason=missing() or "")]

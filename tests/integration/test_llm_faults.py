@@ -18,7 +18,7 @@ from agents.common.llm import (
     invoke_text,
     stream_text,
 )
-from agents.common.settings import Settings
+from core.settings import Settings
 from tests.integration.fake_openai_server import FakeOpenAIServer, closed_port_url
 
 pytestmark = pytest.mark.integration
@@ -174,14 +174,16 @@ def test_async_helpers_never_block_the_event_loop(server):
 def test_copilot_answers_through_its_router_when_the_server_fails(server, mode):
     """An assistant end to end (the staff copilot): a failing server costs at most the timeout, the
     keyword router answers, and the result records the fallback and why."""
-    from agents.copilot import CopilotTools, ask, build_copilot
+    from agents.copilot.graph import build_graph
+    from agents.copilot.service import ask
+    from agents.copilot.tools import CopilotTools
 
     server.mode = mode
     model = _model(closed_port_url() if mode == "down" else server.base_url)
     tools = CopilotTools(customer_service=lambda a: f"客服：{a.question}", chain_map=lambda a: "产业链结果",
                          loan_review=lambda a: f"审查结果：{a.amount_wan}万元")
     t0 = time.monotonic()
-    answer = ask(build_copilot(tools, model, timeout_s=T), "帮我审查一下常熟服装厂的贷款申请，申请50万")
+    answer = ask(build_graph(tools, model, timeout_s=T), "帮我审查一下常熟服装厂的贷款申请，申请50万")
     assert time.monotonic() - t0 < T + 1.0
     assert answer.llm == "fallback" and answer.reason in EXPECTED_REASONS[mode] | {"invalid_output"}
     assert [u.tool for u in answer.tools_used] == ["loan_review"] and "50.0万元" in answer.answer

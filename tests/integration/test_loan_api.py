@@ -27,7 +27,7 @@ def make_app():
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
 
-    from agents.common.settings import Settings
+    from core.settings import Settings
     from kb.corpus import load_corpus
     from server.api.loan import router
 

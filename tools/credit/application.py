@@ -1,7 +1,7 @@
 """The loan application as received (Pydantic): every field checked, every error naming its field.
 
 Amounts are in 万元 (10,000 yuan) except raw transactions, which are in yuan as bank statements are
-(``tools.transactions.Transaction``, shared with the chain-map assistant's flow profile).
+(``tools.txn.transactions.Transaction``, shared with the chain-map assistant's flow profile).
 Personal data (owner name, ID number, phone) is validated here and masked by ``masked()`` — the only
 form that may reach a log, the audit store, a memo or the persisted review state.
 """
@@ -15,9 +15,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tools.credit.identity import (
+    age_on,
+    id_birth_date,
+    mask_id,
+    mask_name,
+    mask_phone,
+    validate_id_number,
+    validate_mobile,
+)
 from tools.pii import mask_pii
-from tools.transactions import Transaction  # the chain-map statement model (amounts in 元)
-from tools.credit.identity import age_on, id_birth_date, mask_id, mask_name, mask_phone, validate_id_number, validate_mobile
+from tools.txn.transactions import Transaction  # the chain-map statement model (amounts in 元)
 
 Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

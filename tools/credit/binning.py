@@ -23,32 +23,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 from optbinning import OptimalBinning
-from pydantic import BaseModel, ConfigDict
 from sklearn.linear_model import LogisticRegression
 
-from tools.credit.scorecard import BinnedFeature, Scorecard, ScoreScaling
+from tools.credit.scorecard import BinnedFeature, FeatureSpec, Scorecard, ScoreScaling
 
 log = logging.getLogger(__name__)
-
-Trend = Literal["auto_asc_desc", "ascending", "descending"]
-
-
-class FeatureSpec(BaseModel):
-    """How to bin one input column. ``trend`` is the event rate's direction as the value grows."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str
-    label: str
-    kind: Literal["numeric", "categorical"] = "numeric"
-    trend: Trend = "auto_asc_desc"
-    max_bins: int = 8
-    unit: str = ""
-
 
 @dataclass
 class FitReport:

@@ -1,7 +1,7 @@
 """From an application to (1) the policy facts in ``kb.schema.FACTS`` and (2) the scorecard's features.
 
 Cash flow comes from the bank-flow summary or from raw transactions. Raw transactions go through the
-chain-map assistant's statement profile (``tools.txn_profile.compute_profile``) — the adapter point:
+chain-map assistant's statement profile (``tools.txn.profile.compute_profile``) — the adapter point:
 any callable returning monthly series can be passed as ``profiler`` instead. Monthly inflows are
 divided by the industry's seasonality index before measuring volatility and trend, so a crab farm's
 autumn peak is not mistaken for instability and a teapot maker's quiet summer is not a decline.
@@ -16,9 +16,10 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from tools.credit.application import Application, BankFlowSummary
-from tools.credit.binning import FeatureSpec
 from tools.credit.industry import IndustryContext
-from tools.transactions import Transaction
+from tools.credit.scorecard import FeatureSpec
+from tools.txn.profile import compute_profile
+from tools.txn.transactions import Transaction
 
 #: (months "YYYY-MM", inflow 万元, outflow 万元) for each calendar month, oldest first
 MonthlySeries = tuple[list[str], list[float], list[float | None]]
@@ -44,8 +45,6 @@ class LoanFlow(BaseModel):
 
 def chain_map_profiler(txns: Sequence[Transaction]) -> MonthlySeries:
     """Monthly series from the chain-map statement profile (元 → 万元)."""
-    from tools.txn_profile import compute_profile
-
     prof = compute_profile(txns)
     return (prof.months, [x / 10_000 for x in prof.monthly_inflow], [x / 10_000 for x in prof.monthly_outflow])
 

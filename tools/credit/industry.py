@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from kb.linking.linker import LinkQuery
 from kb.schema import AccessLevel, IndustryDoc
 from tools.credit.application import Application
 from tools.credit.policy import CreditPolicy
@@ -73,7 +74,6 @@ def resolve_industry(app: Application, industries: dict[str, IndustryDoc], polic
         return IndustryContext.from_doc(doc, policy.access_of(doc.id), "application")
     if linker is None:
         return unknown_industry(policy)
-    from kb.linking import LinkQuery
 
     result = linker.link(LinkQuery(name=ent.name, scope=ent.business_scope, products=ent.main_products))
     candidates = [c.segment for c in result.candidates[:3]]

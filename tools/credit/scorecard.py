@@ -36,6 +36,21 @@ from pydantic import BaseModel, ConfigDict, Field
 DEFAULT_MODEL_PATH = Path(__file__).parent / "model" / "scorecard.json"
 
 
+Trend = Literal["auto_asc_desc", "ascending", "descending"]
+
+
+class FeatureSpec(BaseModel):
+    """How to bin one input column. ``trend`` is the event rate's direction as the value grows."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    label: str
+    kind: Literal["numeric", "categorical"] = "numeric"
+    trend: Trend = "auto_asc_desc"
+    max_bins: int = 8
+    unit: str = ""
+
+
 class BinnedFeature(BaseModel):
     """One scorecard characteristic: its bins, WOE and points (bin order = risk order for numerics)."""
 

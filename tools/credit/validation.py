@@ -38,7 +38,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from tools.credit import metrics
-from tools.credit.binning import FeatureSpec, fit_scorecard
+from tools.credit.binning import fit_scorecard
+from tools.credit.scorecard import FeatureSpec
 
 GERMAN_COLUMNS = [
     "checking_status", "duration_months", "credit_history", "purpose", "credit_amount", "savings_status",

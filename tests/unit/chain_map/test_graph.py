@@ -6,9 +6,10 @@ from dataclasses import replace
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from agents.chain_map.graph import after_link, after_validate, run_chain_map
+from agents.chain_map.graph import after_link, after_validate
 from agents.chain_map.schemas import ChainMapErrors, ChainMapResult, Placement
-from tools.txn_synth import generate_history
+from agents.chain_map.service import run_chain_map
+from tools.txn.synth.generate import generate_history
 
 
 def _with_txns(request, ctx, typologies=("implausible_counterparty", "circular_flow"), seed=5):

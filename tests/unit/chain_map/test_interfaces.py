@@ -8,19 +8,20 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from agents.chain_map.service import ChainMapService
 from cli import chain_cmds
 from server.api.chain import router
 
 
 class FakeServices:
-    """What the front ends use of agents.common.context.Services."""
+    """What the front ends use of core.services.Services."""
 
     def __init__(self, ctx):
         self._ctx, self.extras, self._lock = ctx, {}, threading.Lock()
         self.corpus, self.graph, self.llm, self.kb, self.embedder = ctx.corpus, ctx.graph, None, None, None
 
     def cached(self, name, build):
-        return self._ctx if name == "chain_map_context" else build()
+        return ChainMapService(self._ctx) if name == "chain_map" else build()
 
 
 def _client(ctx):
@@ -58,7 +59,7 @@ def test_api_brief_and_unknown_segment(ctx):
 
 
 def _cli(ctx, monkeypatch):
-    monkeypatch.setattr(chain_cmds, "_context", lambda get_settings: ctx)
+    monkeypatch.setattr(chain_cmds, "_service", lambda get_settings: ChainMapService(ctx))
     app = typer.Typer()
     chain_cmds.register(app, lambda: None)
     return app

@@ -1,7 +1,7 @@
 """Embeddings are consulted only when the dictionary signal is unsure (latency: ~100 ms per embedding)."""
 
 from agents.chain_map.context import build_context
-from agents.chain_map.graph import run_chain_map
+from agents.chain_map.service import run_chain_map
 from kb.graph import build_graph
 
 

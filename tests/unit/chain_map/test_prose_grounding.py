@@ -10,11 +10,11 @@ from dataclasses import replace
 import pytest
 
 from agents.chain_map import strategy
-from agents.chain_map.graph import run_chain_map
 from agents.chain_map.nodes import product_terms, prose_passages
+from agents.chain_map.service import run_chain_map
 from agents.common.grounding import check_grounding
 from tests.llm_fakes import ScriptedChatModel, tool_reply
-from tools.txn_synth import generate_history
+from tools.txn.synth.generate import generate_history
 
 EXTRACTED = tool_reply("Extracted", {"products": ["树脂镜片"], "activities": ["眼镜制造"]})
 GROUNDED = {"marketing_pitch": "建议优先推荐禾信税务贷：企业纳税信用等级为A、B或M级之一，且持续经营满2年。"

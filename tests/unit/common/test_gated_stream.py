@@ -109,9 +109,10 @@ def test_without_a_model_the_fallback_is_sent_as_is():
 
 
 def test_claim_free_chatter_is_held_until_an_anchored_sentence_and_never_shown_alone():
+    from langchain_core.language_models import GenericFakeChatModel
+
     from agents.common.gated_stream import gated_stream
     from agents.common.grounding import anchored
-    from langchain_core.language_models import GenericFakeChatModel
 
     passages = {"1": "丹阳眼镜产业的上游是树脂单体和镜架金属材料供应商。"}
 

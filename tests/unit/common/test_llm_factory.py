@@ -9,7 +9,7 @@ from langchain_openai import ChatOpenAI
 from agents.common.llm import build_chat_model
 from agents.common.llm_call import CallGate
 from agents.common.openai_compat import PuhuiChatOpenAI, sanitize_messages
-from agents.common.settings import Settings
+from core.settings import Settings
 
 TOOL_ROUND = [
     HumanMessage(content="查一下税务贷"),

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from agents.common.settings import Settings
-from server.services import Services
+from core.services import Services
+from core.settings import Settings
 from tests.conftest import TEST_EMBED_CACHE
 
 

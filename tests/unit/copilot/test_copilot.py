@@ -7,9 +7,11 @@ import time
 
 import pytest
 
-from agents.copilot import CopilotTools, ask, build_copilot
+from agents.copilot.graph import build_graph
 from agents.copilot.routing import fallback_args, route
 from agents.copilot.schemas import ChainMapArgs, CustomerServiceArgs, LoanReviewArgs
+from agents.copilot.service import ask
+from agents.copilot.tools import CopilotTools
 from tests.llm_fakes import ScriptedChatModel, Sleep, tool_reply
 
 CS_OUT = "禾信税务贷额度最高300万元，期限最长12个月。[faq-tax-limit]"
@@ -61,7 +63,7 @@ def test_fallback_args_are_read_from_the_request():
 
 def test_no_model_routes_by_keywords():
     rec = Recorder()
-    answer = ask(build_copilot(rec.tools()), "帮我审查一下常熟服装厂的贷款申请，申请50万")
+    answer = ask(build_graph(rec.tools()), "帮我审查一下常熟服装厂的贷款申请，申请50万")
     assert answer.llm == "none" and answer.reason == "no_model"
     assert [u.tool for u in answer.tools_used] == ["loan_review"] and rec.calls[0][1].amount_wan == 50
     assert LOAN_OUT in answer.answer and "普惠贷款审查助手" in answer.answer
@@ -73,7 +75,7 @@ def test_model_calls_a_tool_then_writes_a_grounded_answer():
         tool_reply("loan_review", {"request": "审查常熟服装厂", "business_name": "常熟服装厂", "amount_wan": 50}),
         "审批结论：转人工。评分 612，违约概率 4.1%，建议额度 30万元。",
     ])
-    answer = ask(build_copilot(rec.tools(), model), "审查常熟服装厂的贷款申请")
+    answer = ask(build_graph(rec.tools(), model), "审查常熟服装厂的贷款申请")
     assert answer.llm == "llm" and answer.reason is None
     assert answer.answer.startswith("审批结论：转人工") and rec.calls[0][1].business_name == "常熟服装厂"
     first_messages, first_kwargs = model.calls[0]
@@ -87,14 +89,14 @@ def test_model_calls_a_tool_then_writes_a_grounded_answer():
 def test_ungrounded_prose_is_replaced_by_the_tool_results():
     model = ScriptedChatModel(script=[tool_reply("customer_service", {"question": "税务贷额度"}),
                                       "税务贷额度最高500万元，利率低至2%。"])
-    answer = ask(build_copilot(Recorder().tools(), model), "客户问税务贷额度")
+    answer = ask(build_graph(Recorder().tools(), model), "客户问税务贷额度")
     assert answer.llm == "fallback" and answer.reason == "ungrounded"
     assert CS_OUT in answer.answer and "500" not in answer.answer
 
 
 def test_model_failure_falls_back_to_the_router():
     rec = Recorder()
-    answer = ask(build_copilot(rec.tools(), ScriptedChatModel(script=[ConnectionError("refused")])),
+    answer = ask(build_graph(rec.tools(), ScriptedChatModel(script=[ConnectionError("refused")])),
                  "这家企业在产业链哪个环节：陶都紫砂有限公司")
     assert answer.llm == "fallback" and answer.reason == "error:ConnectionError"
     assert [u.tool for u in answer.tools_used] == ["chain_map"] and MAP_OUT in answer.answer
@@ -104,7 +106,7 @@ def test_timeout_after_a_tool_call_keeps_the_result_without_calling_again():
     rec = Recorder()
     model = ScriptedChatModel(script=[tool_reply("chain_map", {"description": "陶都紫砂"}), Sleep(3, "late")])
     t0 = time.monotonic()
-    answer = ask(build_copilot(rec.tools(), model, timeout_s=0.5), "分析陶都紫砂有限公司的产业链位置")
+    answer = ask(build_graph(rec.tools(), model, timeout_s=0.5), "分析陶都紫砂有限公司的产业链位置")
     assert time.monotonic() - t0 < 0.5 + 1.0
     assert answer.llm == "fallback" and answer.reason == "timeout" and len(rec.calls) == 1
     assert MAP_OUT in answer.answer
@@ -115,7 +117,7 @@ def test_bad_arguments_are_reported_to_the_model_not_raised():
     model = ScriptedChatModel(script=[tool_reply("loan_review", {"amount_wan": -5}),
                                       tool_reply("loan_review", {"request": "审查", "amount_wan": 5}, call_id="c2"),
                                       "审批结论：转人工。"])
-    answer = ask(build_copilot(rec.tools(), model), "审查这笔贷款")
+    answer = ask(build_graph(rec.tools(), model), "审查这笔贷款")
     bad, good = answer.tools_used
     assert not bad.ok and "request" in bad.output and "amount_wan" in bad.output
     assert good.ok and answer.llm == "llm" and len(rec.calls) == 1
@@ -123,22 +125,22 @@ def test_bad_arguments_are_reported_to_the_model_not_raised():
 
 
 def test_failing_assistant_is_reported():
-    answer = ask(build_copilot(Recorder(fail="customer_service").tools()), "客户问开户要带什么")
+    answer = ask(build_graph(Recorder(fail="customer_service").tools()), "客户问开户要带什么")
     assert not answer.tools_used[0].ok and "调用失败" in answer.answer and "assistant unavailable" in answer.answer
 
 
 def test_step_limit_stops_a_model_that_keeps_calling_tools():
     rec = Recorder()
     calls = [tool_reply("customer_service", {"question": f"q{i}"}, call_id=f"c{i}") for i in range(5)]
-    answer = ask(build_copilot(rec.tools(), ScriptedChatModel(script=calls), max_steps=2), "客户问题")
+    answer = ask(build_graph(rec.tools(), ScriptedChatModel(script=calls), max_steps=2), "客户问题")
     assert len(rec.calls) == 2 and answer.reason == "max_steps" and CS_OUT in answer.answer
 
 
 def test_small_talk_without_claims_is_accepted_and_claims_without_tools_are_not():
-    hello = ask(build_copilot(Recorder().tools(), ScriptedChatModel(script=["您好，请问需要查询什么？"])), "你好")
+    hello = ask(build_graph(Recorder().tools(), ScriptedChatModel(script=["您好，请问需要查询什么？"])), "你好")
     assert hello.llm == "llm" and hello.answer == "您好，请问需要查询什么？" and not hello.tools_used
     rec = Recorder()
-    invented = ask(build_copilot(rec.tools(), ScriptedChatModel(script=["税务贷利率是3.5%。"])), "客户问税务贷利率")
+    invented = ask(build_graph(rec.tools(), ScriptedChatModel(script=["税务贷利率是3.5%。"])), "客户问税务贷利率")
     assert invented.llm == "fallback" and invented.reason == "ungrounded"
     assert [u.tool for u in invented.tools_used] == ["customer_service"] and CS_OUT in invented.answer
 
@@ -149,5 +151,5 @@ def test_tool_schemas_and_input_validation():
     assert all(s["function"]["description"] for s in schemas)
     assert "amount_wan" in schemas[2]["function"]["parameters"]["properties"]
     with pytest.raises(ValueError, match="question"):
-        ask(build_copilot(Recorder().tools()), "  ")
+        ask(build_graph(Recorder().tools()), "  ")
     assert Recorder().tools().run("transfer_money", {}).ok is False

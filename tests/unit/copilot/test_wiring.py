@@ -10,22 +10,14 @@ import json
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from agents.chain_map.context import context_for
-from agents.chain_map.graph import run_chain_map
-from agents.customer_service.build import bot_from_services
-from agents.loan_review.service import LoanReviewService
-from server.copilot import (
-    CHANNEL,
-    STAFF_CUSTOMER,
-    ask_copilot,
-    chain_map_request,
-    copilot_for,
-    copilot_tools,
-    history_messages,
-    make_graph,
-)
-from server.copilot_loan import sample_applications
+from agents.chain_map.service import ChainMapService
+from agents.copilot.assistants import CHANNEL, STAFF_CUSTOMER, assistant_tools, chain_map_request
+from agents.copilot.loan_tool import sample_applications
 from agents.copilot.schemas import ChainMapArgs
+from agents.copilot.service import CopilotService, history_messages
+from agents.customer_service.service import CsService
+from agents.loan_review.service import LoanReviewService
+from app import copilot_graph
 from tests.llm_fakes import ScriptedChatModel, tool_reply
 from tests.unit.copilot.conftest import WithModel
 
@@ -34,11 +26,11 @@ ZISHA = "帮我看看无锡市宜兴市丁蜀镇的陶都紫砂有限公司在�
 
 @pytest.fixture(scope="module")
 def tools(services):
-    return copilot_tools(services)
+    return assistant_tools(services)
 
 
 def _loan(services) -> LoanReviewService:
-    return LoanReviewService.for_services(services)
+    return LoanReviewService.from_services(services)
 
 
 def _reviews_of(services, application_id: str) -> set[str]:
@@ -50,7 +42,7 @@ def _reviews_of(services, application_id: str) -> set[str]:
 def test_customer_service_tool_returns_the_bots_reply_sources_and_outcome(services, tools):
     question = "银行卡丢了怎么挂失？"
     use = tools.run("customer_service", {"question": question})
-    bot = bot_from_services(services)
+    bot = CsService.from_services(services)
     info, _ = bot.create_session("test_customer", "cli")
     reply = bot.send(info.id, "test_customer", question).reply  # the bot asked directly
     assert use.ok and reply.outcome == "faq" and reply.sources
@@ -67,7 +59,7 @@ def test_customer_service_tool_returns_the_bots_reply_sources_and_outcome(servic
 def test_chain_map_tool_summarises_segment_position_and_top_strategies(services, tools):
     args = ChainMapArgs(description=ZISHA, name="陶都紫砂有限公司", products=["紫砂壶", "茶具"], location="无锡市宜兴市丁蜀镇")
     use = tools.run("chain_map", args)
-    result = run_chain_map(chain_map_request(args), context_for(services))  # the assistant asked directly
+    result = ChainMapService.from_services(services).run(chain_map_request(args))  # the assistant asked directly
     assert use.ok and result.placement.verdict == "linked"
     assert f"细分行业：{result.placement.name}（{result.placement.segment_id}" in use.output
     assert result.position.stage_zh in use.output and result.position.chain_name in use.output
@@ -136,25 +128,25 @@ def test_loan_tool_reviews_an_application_pasted_as_json(services, tools):
 # ---- the copilot over Services ------------------------------------------------------------
 
 def test_ask_without_a_model_routes_to_the_real_assistant(services):
-    answer = ask_copilot(services, ZISHA)
+    answer = CopilotService.from_services(services).ask(ZISHA)
     assert answer.llm == "none" and answer.reason == "no_model"
     assert [u.tool for u in answer.tools_used] == ["chain_map"] and answer.tools_used[0].ok
     assert "产业链地图助手" in answer.answer and "宜兴紫砂壶制作" in answer.answer
-    assert copilot_for(services) is copilot_for(services)  # compiled once per process
+    assert CopilotService.from_services(services) is CopilotService.from_services(services)  # built once per process
     with pytest.raises(ValueError):
-        ask_copilot(services, "  ")
+        CopilotService.from_services(services).ask("  ")
 
 
 def test_the_model_on_services_drives_the_copilot_with_real_tool_output(services):
-    bot_from_services(services)  # the assistant the model calls, built without a model
+    CsService.from_services(services)  # the assistant the model calls, built without a model
 
     def grounded(messages, kwargs) -> str:
         tool_text = next(m.content for m in reversed(messages) if isinstance(m, ToolMessage))
         return next(line for line in tool_text.splitlines() if "400-800-1234" in line)
 
     model = ScriptedChatModel(script=[tool_reply("customer_service", {"question": "银行卡丢了怎么挂失？"}), grounded])
-    answer = ask_copilot(WithModel(services, model), "客户问银行卡丢了怎么办", [{"role": "user", "content": "你好"},
-                                                                               {"role": "assistant", "content": "您好"}])
+    answer = CopilotService.from_services(WithModel(services, model)).ask(
+        "客户问银行卡丢了怎么办", [{"role": "user", "content": "你好"}, {"role": "assistant", "content": "您好"}])
     assert answer.llm == "llm" and answer.reason is None and "400-800-1234" in answer.answer
     assert [u.tool for u in answer.tools_used] == ["customer_service"] and "标准问答原文" in answer.tools_used[0].output
     first_messages = model.calls[0][0]
@@ -165,5 +157,5 @@ def test_history_messages_and_the_langgraph_factory():
     msgs = history_messages([{"role": "user", "content": "甲"}, {"role": "assistant", "content": "乙"},
                              {"role": "user", "content": "  "}])
     assert [(type(m), m.content) for m in msgs] == [(HumanMessage, "甲"), (AIMessage, "乙")]
-    graph = make_graph()  # langgraph.json's "copilot" entry: compiled, nothing run
+    graph = copilot_graph()  # langgraph.json's "copilot" entry: compiled, nothing run
     assert graph.name == "copilot" and {"start", "agent", "tools", "route", "check", "finish"} <= set(graph.nodes)

@@ -1,10 +1,10 @@
 import pytest
 
+from kb.linking.linker import EntityLinker
 from kb.schema import FACTS
 from tools.credit.application import Application
 from tools.credit.features import SME_FEATURES, build_facts, build_features, loan_flow
 from tools.credit.industry import resolve_industry
-from kb.linking import EntityLinker
 
 
 def test_facts_cover_every_schema_fact_and_features_every_spec(raw_app, corpus, policy):

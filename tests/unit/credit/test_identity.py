@@ -2,8 +2,16 @@ from datetime import date
 
 import pytest
 
-from tools.credit.identity import (age_on, id_birth_date, make_id_number, mask_id, mask_name, mask_phone,
-                                   validate_id_number, validate_mobile)
+from tools.credit.identity import (
+    age_on,
+    id_birth_date,
+    make_id_number,
+    mask_id,
+    mask_name,
+    mask_phone,
+    validate_id_number,
+    validate_mobile,
+)
 
 
 def test_checksum_round_trip_and_known_number():

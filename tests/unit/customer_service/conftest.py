@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agents.common.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 from kb.corpus import load_corpus
-from kb.retrieve import Passage
+from kb.retrieval.retrieve import Passage
 
 CORPUS = PROJECT_ROOT / "kb" / "corpus"
 
@@ -70,18 +70,18 @@ def base_deps(corpus):
 
 @pytest.fixture
 def make_bot(base_deps, tmp_path):
-    """Factory: a CsBot over the real corpus (lexical matcher), with optional KB, LLM and accounts."""
+    """Factory: a CsService over the real corpus (lexical matcher), with optional KB, LLM and accounts."""
     from dataclasses import replace
 
     from agents.customer_service.build import DEMO_ACCOUNTS
-    from agents.customer_service.service import CsBot
-    from tools.cs_accounts import AccountStore
+    from agents.customer_service.service import CsService
+    from tools.cs.accounts import AccountStore
 
     made = []
 
     def make(kb=None, llm=None, accounts: bool = True, db: Path | None = None):
         deps = replace(base_deps, kb=kb, llm=llm, accounts=AccountStore.from_json(DEMO_ACCOUNTS) if accounts else None)
-        bot = CsBot(deps, db or tmp_path / "cs.sqlite")
+        bot = CsService(deps, db or tmp_path / "cs.sqlite")
         made.append(bot)
         return bot
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from agents.common.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 from eval.schema import DATASETS_DIR, load_cases
 from kb.textnorm import normalize
-from tools.cs_guard_patterns import ATTACK_EXEMPLARS
+from tools.cs.guard_patterns import ATTACK_EXEMPLARS
 
 
 def test_customer_service_set(corpus):
@@ -35,9 +35,9 @@ def test_attack_set():
 
 
 def test_qa_dialog_set(inspector_rules=None):
-    from tools.cs_policy import load_qa_rubric
     from kb.corpus import load_corpus
-    from tools.qa_dialogs import dialog_from_obj
+    from tools.cs.policy import load_qa_rubric
+    from tools.qa.dialogs import dialog_from_obj
 
     rubric = load_qa_rubric(load_corpus(PROJECT_ROOT / "kb" / "corpus"))
     known = {r.id for r in rubric.rules}

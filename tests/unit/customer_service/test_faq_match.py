@@ -6,8 +6,14 @@ import json
 
 import pytest
 
-from agents.customer_service.faq_match import (CALIBRATION_FILE, FaqMatcher, MatchParams, clean, load_params,
-                                               params_from_entry)
+from agents.customer_service.faq_match import (
+    CALIBRATION_FILE,
+    FaqMatcher,
+    MatchParams,
+    clean,
+    load_params,
+    params_from_entry,
+)
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import base64
 import numpy as np
 import pytest
 
-from tools.cs_guard import CsGuard, mask_message
-from tools.cs_policy import load_cs_compliance
+from tools.cs.guard import CsGuard, mask_message
+from tools.cs.policy import load_cs_compliance
 
 
 @pytest.fixture(scope="module")

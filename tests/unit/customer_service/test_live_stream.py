@@ -106,8 +106,8 @@ def test_check_node_only_appends_to_text_already_streamed(make_bot):
     (it logs); disclosures are appended after it and anything after it is masked as usual."""
     from types import SimpleNamespace
 
-    from agents.customer_service.answer import AnswerNodes
-    from agents.customer_service.runtime import TurnContext
+    from agents.customer_service.context import TurnContext
+    from agents.customer_service.nodes.answer import AnswerNodes
     from agents.customer_service.schemas import BotReply
 
     bot = make_bot()

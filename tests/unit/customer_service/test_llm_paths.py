@@ -66,7 +66,7 @@ def test_invalid_or_failing_model_falls_back_to_deterministic(make_bot):
 
 def test_the_turns_first_fallback_reason_is_kept():
     """A later call ran on the first fallback's deterministic result: that first failure is the turn's."""
-    from agents.customer_service.runtime import TurnContext
+    from agents.customer_service.context import TurnContext
 
     ctx = TurnContext()
     ctx.mark_llm("llm")

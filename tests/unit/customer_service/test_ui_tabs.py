@@ -12,7 +12,7 @@ import pytest
 
 
 class StubServices:
-    """What the tabs use of agents.common.context.Services, without models or indexes."""
+    """What the tabs use of core.services.Services, without models or indexes."""
 
     def __init__(self, corpus, tmp_path):
         self.corpus = corpus

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents.customer_service.understand import ProductLexicon, resolve_follow_up, strip_masked, subject_of, understand
-from tools.cs_policy import load_cs_compliance
+from tools.cs.policy import load_cs_compliance
 
 
 @pytest.fixture(scope="module")

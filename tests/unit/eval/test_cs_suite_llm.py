@@ -10,7 +10,7 @@ import httpx
 import openai
 import pytest
 
-from agents.common.settings import PROJECT_ROOT, Settings
+from core.settings import PROJECT_ROOT, Settings
 from eval.report import write_reports
 from eval.run import EvalContext, run_all
 from eval.schema import EvalCase

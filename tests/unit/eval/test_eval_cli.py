@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import typer
 from typer.testing import CliRunner
 
-from agents.common.settings import Settings
 from cli import eval_cmds
+from core.settings import Settings
 
 
 def _run(settings: Settings, *args: str):

@@ -13,8 +13,9 @@ from chromadb.utils.embedding_functions import register_embedding_function
 
 from eval.pair_similarity import char_bigrams
 from eval.run import EvalContext, run_all
-from eval.suites.external_unionpay import CSV, UnionPaySuite
-from kb.embeddings.base import Embedder
+from eval.suites.external_unionpay import UnionPaySuite
+from eval.unionpay import CSV_PATH as CSV
+from kb.retrieval.embeddings.base import Embedder
 
 pytest.importorskip("bench.unionpay_faq")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from agents.common.settings import PROJECT_ROOT, Settings
+from core.settings import PROJECT_ROOT, Settings
 from eval.run import EvalContext, run_all
 from eval.schema import EvalCase
 from eval.suite import CaseResult

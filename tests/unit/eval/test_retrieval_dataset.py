@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from agents.common.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 from eval.schema import DATASETS_DIR, load_cases
 from kb.corpus import load_corpus
 

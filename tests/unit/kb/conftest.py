@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.embeddings import E5Embedder
+from kb.retrieval.embeddings import E5Embedder
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,17 @@ import json
 import pytest
 
 from kb.corpus import load_corpus
-from kb.graph import (EDGE_TYPES, NODE_TYPES, build_graph, edge_counts, load_graph, node_counts, node_id, norm_name,
-                      save_graph)
+from kb.graph import (
+    EDGE_TYPES,
+    NODE_TYPES,
+    build_graph,
+    edge_counts,
+    load_graph,
+    node_counts,
+    node_id,
+    norm_name,
+    save_graph,
+)
 from tests.unit.kb.graph_fixtures import write_tiny_corpus
 
 GBT = {"3587": "眼镜制造", "2614": "有机化学原料制造", "5245": "钟表、眼镜零售", "6210": "正餐服务"}

@@ -5,8 +5,16 @@ from __future__ import annotations
 import pytest
 
 from kb.corpus import load_corpus
-from kb.graph import (build_graph, import_chainkg, load_graph, node_counts, save_graph, segment_links,
-                      segment_neighbourhood, upstream)
+from kb.graph import (
+    build_graph,
+    import_chainkg,
+    load_graph,
+    node_counts,
+    save_graph,
+    segment_links,
+    segment_neighbourhood,
+    upstream,
+)
 from tests.unit.kb.graph_fixtures import write_tiny_chainkg, write_tiny_corpus
 
 

@@ -6,8 +6,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from agents.common.settings import Settings
 from cli.graph_cmds import register
+from core.settings import Settings
 from tests.unit.kb.graph_fixtures import write_tiny_chainkg, write_tiny_corpus
 
 

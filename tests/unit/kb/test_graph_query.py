@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 
 from kb.corpus import load_corpus
-from kb.graph import (GraphQueryError, build_graph, central_nodes, chain_path, chain_stage, downstream, peers,
-                      segment_neighbourhood, upstream)
+from kb.graph import (
+    GraphQueryError,
+    build_graph,
+    central_nodes,
+    chain_path,
+    chain_stage,
+    downstream,
+    peers,
+    segment_neighbourhood,
+    upstream,
+)
 from tests.unit.kb.graph_fixtures import write_tiny_corpus
 
 

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from kb.corpus import load_corpus
 from kb.graph import build_graph, segment_neighbourhood
-from kb.graph_render import cjk_font, render_figure, render_png, render_segment
+from kb.graph.render import cjk_font, render_figure, render_png, render_segment
 from tests.unit.kb.graph_fixtures import write_tiny_corpus
 
 PNG = b"\x89PNG\r\n\x1a\n"

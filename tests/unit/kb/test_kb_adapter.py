@@ -1,4 +1,4 @@
-"""The e5 adapter: a linear map applied to every vector (kb/embeddings/adapter.py) and its trainer
+"""The e5 adapter: a linear map applied to every vector (kb/retrieval/embeddings/adapter.py) and its trainer
 (kb/train_adapter.py), on a tiny deterministic fake embedder and synthetic pairs — no model, no data."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kb.embeddings import AdaptedEmbedder, Embedder, EmbeddingError, LinearAdapter, with_adapter
-from kb.embeddings.base import Role
+from kb.retrieval.embeddings import AdaptedEmbedder, Embedder, EmbeddingError, LinearAdapter, with_adapter
+from kb.retrieval.embeddings.base import Role
 from kb.train_adapter import pair_accuracy, read_pairs, train
 
 
@@ -79,9 +79,9 @@ def test_missing_or_foreign_adapter_leaves_the_base_alone_and_bad_files_are_name
 
 
 def test_only_the_kb_gets_the_adapter_and_the_setting_turns_it_off(tmp_path):
-    from agents.common.context import Services
-    from agents.common.settings import Settings
-    from kb.embeddings import DEFAULT_ADAPTER
+    from core.services import Services
+    from core.settings import Settings
+    from kb.retrieval.embeddings import DEFAULT_ADAPTER
 
     off = Services(Settings(data_dir=tmp_path, embedding_adapter=False))
     assert off.kb_embedder is off.embedder

@@ -61,7 +61,7 @@ def test_exception_mid_ingest_is_repaired(tmp_path, e5, write_corpus, monkeypatc
 
 _CHILD = textwrap.dedent("""\
     import os, signal, sys
-    from kb.embeddings import E5Embedder
+    from kb.retrieval.embeddings import E5Embedder
     from kb.manifest import Manifest
     from kb.service import KnowledgeBase
     index, corpus, cache, mode = sys.argv[1:5]

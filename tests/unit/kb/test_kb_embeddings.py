@@ -11,9 +11,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
-from kb.embeddings import (E5Embedder, EmbeddingError, OpenAIEmbedder, SentenceTransformerEmbedder,
-                           build_embedder)
-from kb.embeddings.e5 import omp_max_threads
+from kb.retrieval.embeddings import (
+    E5Embedder,
+    EmbeddingError,
+    OpenAIEmbedder,
+    SentenceTransformerEmbedder,
+    build_embedder,
+)
+from kb.retrieval.embeddings.e5 import omp_max_threads
 
 
 # ---- e5 ----------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from agents.common.settings import Settings
 from cli import kb_cmds
+from core.settings import Settings
 from kb.service import KnowledgeBase
 from server.api import kb as kb_api
 

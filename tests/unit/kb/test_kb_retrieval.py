@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from kb.fusion import fuse, minmax, rrf_fusion, weighted_fusion
-from kb.lexical import LexicalIndex
+from kb.retrieval.fusion import fuse, minmax, rrf_fusion, weighted_fusion
+from kb.retrieval.lexical import LexicalIndex
 from kb.service import KnowledgeBase
 
 

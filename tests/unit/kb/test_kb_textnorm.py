@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.lexical import char_tokens, word_tokens
+from kb.retrieval.lexical import char_tokens, word_tokens
 from kb.textnorm import normalize
 
 

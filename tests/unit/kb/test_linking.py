@@ -6,10 +6,10 @@ import pytest
 from pydantic import ValidationError
 
 from kb.corpus import load_corpus
-from kb.linking import EntityLinker, LinkerConfig, LinkQuery, profile_text
-from kb.linking_buyers import split_buyer_phrases
-from kb.linking_fuzzy import homophone_slip, one_insertion, sounds_alike
-from kb.linking_terms import core, segment_terms, split_phrase
+from kb.linking.buyers import split_buyer_phrases
+from kb.linking.fuzzy import homophone_slip, one_insertion, sounds_alike
+from kb.linking.linker import EntityLinker, LinkerConfig, LinkQuery, profile_text
+from kb.linking.terms import core, segment_terms, split_phrase
 from tests.unit.kb.graph_fixtures import write_tiny_corpus
 
 

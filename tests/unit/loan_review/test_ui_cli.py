@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import typer
 from typer.testing import CliRunner
 
-from agents.common.settings import Settings
+from core.settings import Settings
 from server.ui import loan_tab
 
 

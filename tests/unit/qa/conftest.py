@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.common.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 from kb.corpus import load_corpus
 
 
@@ -13,9 +13,9 @@ def corpus():
 
 @pytest.fixture(scope="session")
 def inspector(corpus):
-    from agents.qa_inspection.service import QaInspector
+    from agents.qa_inspection.service import QaService
 
-    return QaInspector.from_corpus(corpus)
+    return QaService.from_corpus(corpus)
 
 
 G = "您好，禾信银行客服，很高兴为您服务。"
@@ -24,7 +24,7 @@ C = "请问还有其他可以帮您的吗？感谢来电，再见。"
 
 def dialog(*agent_customer: str, ts: list[float] | None = None, complete: bool = True, channel: str = "human"):
     """Alternating turns starting with the agent; optional timestamps."""
-    from tools.qa_dialogs import Dialog
+    from tools.qa.dialogs import Dialog
 
     turns = [{"role": "agent" if i % 2 == 0 else "customer", "text": t} for i, t in enumerate(agent_customer)]
     for t, s in zip(turns, ts or []):

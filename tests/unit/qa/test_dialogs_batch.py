@@ -7,9 +7,9 @@ import json
 import pytest
 
 from agents.qa_inspection.batch import inspect_folder
-from tools.qa_dialogs import DialogFormatError, dialogs_from_csv, dialogs_from_json, dialogs_from_jsonl, parse_ts
-from tools.qa_gaps import group_gaps
-from tools.qa_models import GapCandidate
+from tools.qa.dialogs import DialogFormatError, dialogs_from_csv, dialogs_from_json, dialogs_from_jsonl, parse_ts
+from tools.qa.gaps import group_gaps
+from tools.qa.models import GapCandidate
 
 
 def test_json_shapes_and_role_names():
@@ -70,7 +70,7 @@ def test_gap_grouping():
 
 
 def test_batch_outputs_carry_the_judges_suggestions(corpus, tmp_path):
-    from agents.qa_inspection.service import QaInspector
+    from agents.qa_inspection.service import QaService
     from tests.llm_fakes import ScriptedChatModel
 
     reply = json.dumps({"note": "合格，但坐席语气不耐烦。", "suggestions": [
@@ -79,7 +79,7 @@ def test_batch_outputs_carry_the_judges_suggestions(corpus, tmp_path):
     src.mkdir()
     (src / "a.csv").write_text("dialog_id,role,text\nc1,agent,您好，自己上网查去，别来烦我。\nc1,customer,好\n",
                                encoding="utf-8")
-    qa = QaInspector.from_corpus(corpus, ScriptedChatModel(script=[reply]))
+    qa = QaService.from_corpus(corpus, ScriptedChatModel(script=[reply]))
     summary, files = inspect_folder(qa, src, tmp_path / "out")
     [row] = [json.loads(line) for line in files["findings"].read_text(encoding="utf-8").splitlines()]
     assert [s["rule_id"] for s in row["llm_suggestions"]] == ["rude_language"] and "rude_language" not in {

@@ -10,7 +10,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from agents.qa_inspection.service import QaInspector
+from agents.qa_inspection.service import QaService
 from tests.llm_fakes import ScriptedChatModel
 from tests.unit.qa.conftest import C, G, dialog
 
@@ -32,7 +32,7 @@ def verdict(rep) -> tuple:
 
 def test_model_writes_the_note_but_not_the_verdict(corpus):
     llm = GenericFakeChatModel(messages=iter([AIMessage(content=review())]))
-    qa = QaInspector.from_corpus(corpus, llm)
+    qa = QaService.from_corpus(corpus, llm)
     rep = qa.inspect(dialog(G, "理财保本吗", "保本的，理财非存款、投资须谨慎。", "好", C))
     assert rep.reviewed_by == "rules+llm" and rep.review_note.startswith("不合格")
     assert (rep.llm, rep.llm_reason) == ("llm", None)
@@ -43,7 +43,7 @@ def test_model_writes_the_note_but_not_the_verdict(corpus):
 def test_grounded_suggestion_is_kept_ungrounded_one_dropped_verdict_unchanged(corpus, inspector):
     llm = ScriptedChatModel(script=[review("不合格。", hint("rude_language", 3, "别来烦我"),
                                            hint("credential_request", 3, "请把验证码告诉我", "索要验证码"))])
-    rep = QaInspector.from_corpus(corpus, llm).inspect(PROMISE)
+    rep = QaService.from_corpus(corpus, llm).inspect(PROMISE)
     assert [(s.rule_id, s.turn, s.evidence) for s in rep.llm_suggestions] == [("rude_language", 3, "别来烦我")]
     assert rep.llm_suggestions_dropped == 1 and rep.llm == "llm"
     assert verdict(rep) == verdict(inspector.inspect(PROMISE))  # suggestions change no score or finding
@@ -63,7 +63,7 @@ def test_grounded_suggestion_is_kept_ungrounded_one_dropped_verdict_unchanged(co
 ])
 def test_unanchored_suggestions_are_dropped(corpus, bad):
     llm = ScriptedChatModel(script=[review("不合格。", bad)])
-    rep = QaInspector.from_corpus(corpus, llm).inspect(PROMISE)
+    rep = QaService.from_corpus(corpus, llm).inspect(PROMISE)
     assert rep.llm_suggestions == [] and rep.llm_suggestions_dropped == 1
     assert (rep.llm, rep.reviewed_by) == ("llm", "rules+llm")  # the note still stands
 
@@ -73,7 +73,7 @@ def test_quotes_are_checked_against_the_masked_text_and_pii_never_shown(corpus):
     llm = ScriptedChatModel(script=[review("客户身份证110101199003074514，坐席泄露手机号。",
                                            hint("rude_language", 3, "13912345678已登记"),  # not what it was shown
                                            hint("rude_language", 3, "139****5678已登记，自己等着吧"))])
-    rep = QaInspector.from_corpus(corpus, llm).inspect(d)
+    rep = QaService.from_corpus(corpus, llm).inspect(d)
     assert "pii_exposed" in rep.rule_ids
     assert [s.evidence for s in rep.llm_suggestions] == ["139****5678已登记，自己等着吧"]
     assert rep.llm_suggestions_dropped == 1
@@ -83,7 +83,7 @@ def test_quotes_are_checked_against_the_masked_text_and_pii_never_shown(corpus):
 
 def test_garbage_gets_one_repair_then_the_template(corpus):
     llm = ScriptedChatModel(script=["这通对话不合格。", review("太长" * 400, hint("rude_language", 3, "别来烦我"))])
-    rep = QaInspector.from_corpus(corpus, llm).inspect(PROMISE)
+    rep = QaService.from_corpus(corpus, llm).inspect(PROMISE)
     assert len(llm.calls) == 2  # the first reply, then exactly one repair turn
     assert (rep.llm, rep.llm_reason, rep.reviewed_by) == ("fallback", "invalid_output", "rules")
     assert rep.review_note.startswith("不合格：发现") and "违规承诺" in rep.review_note  # the template note
@@ -95,7 +95,7 @@ def test_failing_model_falls_back_to_the_template_note(corpus):
         def _generate(self, *a, **k):
             raise TimeoutError("slow")
 
-    rep = QaInspector.from_corpus(corpus, Broken(messages=iter([]))).inspect(dialog(G, "好", C))
+    rep = QaService.from_corpus(corpus, Broken(messages=iter([]))).inspect(dialog(G, "好", C))
     assert rep.reviewed_by == "rules" and rep.review_note == "未发现违规，服务规范。"
     assert rep.llm == "fallback" and rep.llm_reason  # recorded, so the eval can count it
     assert rep.llm_suggestions == []
@@ -112,7 +112,7 @@ def test_hung_model_cannot_block_inspection(corpus):
             release.wait(10)  # a server that never answers (released at the end of the test)
             raise TimeoutError("never answered")
 
-    qa = QaInspector.from_corpus(corpus, Hung(messages=iter([])), llm_timeout_s=0.5)
+    qa = QaService.from_corpus(corpus, Hung(messages=iter([])), llm_timeout_s=0.5)
     t0 = time.monotonic()
     rep = qa.inspect(dialog(G, "理财保本吗", "保本的，理财非存款、投资须谨慎。", "好", C))
     elapsed = time.monotonic() - t0
@@ -124,7 +124,7 @@ def test_hung_model_cannot_block_inspection(corpus):
 
 
 def test_no_model_is_the_deterministic_default(corpus):
-    rep = QaInspector.from_corpus(corpus).inspect(dialog(G, "好", C))
+    rep = QaService.from_corpus(corpus).inspect(dialog(G, "好", C))
     assert (rep.reviewed_by, rep.llm, rep.llm_reason) == ("rules", "none", "no_model")
     assert rep.review_note == "未发现违规，服务规范。"
     assert (rep.llm_suggestions, rep.llm_suggestions_dropped) == ([], 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from agents.qa_inspection.service import QaInspector
+from agents.qa_inspection.service import QaService
 from tests.llm_fakes import ScriptedChatModel
 from tests.unit.qa.conftest import C, G, dialog
 
@@ -16,14 +16,14 @@ def test_suggestions_are_listed_under_the_dialog(corpus):
     d = dialog(G, "查下进度", "您的手机13912345678已登记，<自己等着吧>。", "好", C)
     reply = {"note": "不合格。", "suggestions": [
         {"rule_id": "rude_language", "turn": 3, "evidence": "<自己等着吧>", "reason": "语气不耐烦"}]}
-    qa = QaInspector.from_corpus(corpus, ScriptedChatModel(script=[json.dumps(reply, ensure_ascii=False)]))
+    qa = QaService.from_corpus(corpus, ScriptedChatModel(script=[json.dumps(reply, ensure_ascii=False)]))
     rep = qa.inspect(d)
     names = {r.id: r.name for r in qa.rubric.rules}
     page = highlight_dialog(d, rep, names)
     assert "模型建议（待人工确认）" in page
     assert "<li>服务用语不当（rude_language）· 2·坐席：“&lt;自己等着吧&gt;”——语气不耐烦</li>" in page
     assert "13912345678" not in page and "<mark" in page  # the PII finding is still highlighted, masked
-    clean = QaInspector.from_corpus(corpus).inspect(d)
+    clean = QaService.from_corpus(corpus).inspect(d)
     assert suggestions_html(clean, names) == "" and "模型建议" not in highlight_dialog(d, clean, names)
 
 

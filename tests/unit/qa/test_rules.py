@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.qa.conftest import C, G, dialog
-from tools.cs_phrases import find_promises
-from tools.cs_policy import load_cs_compliance
+from tools.cs.phrases import find_promises
+from tools.cs.policy import load_cs_compliance
 
 
 def rules(inspector, d) -> set[str]:
@@ -116,7 +116,7 @@ def test_score_deducts_once_per_rule_and_fails_on_high(inspector):
 
 
 def test_gap_candidates_from_bot_and_human_dialogs(inspector):
-    from tools.qa_dialogs import Dialog
+    from tools.qa.dialogs import Dialog
 
     bot = Dialog.model_validate({"id": "b", "channel": "bot", "complete": False, "turns": [
         {"role": "agent", "text": "您好"}, {"role": "customer", "text": "保险箱怎么租"},

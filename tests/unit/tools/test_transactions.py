@@ -4,8 +4,15 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from tools.transactions import Transaction, TxnRef, chronological, normalize_channel, parse_amount, parse_transactions
-from tools.txn_io import read_transactions_file, rows_from_text
+from tools.txn.io import read_transactions_file, rows_from_text
+from tools.txn.transactions import (
+    Transaction,
+    TxnRef,
+    chronological,
+    normalize_channel,
+    parse_amount,
+    parse_transactions,
+)
 
 
 def test_transaction_normalises_common_bank_conventions():

@@ -1,7 +1,7 @@
 import pytest
 
 from tests.unit.tools.txn_helpers import tx
-from tools.txn_profile import compute_profile, concentration, month_range, pearson, seasonality_correlation
+from tools.txn.profile import compute_profile, concentration, month_range, pearson, seasonality_correlation
 
 
 def test_monthly_sums_tickets_and_behaviour():
@@ -48,7 +48,7 @@ def test_empty_statement_profile():
 
 
 def test_partial_last_month_does_not_read_as_a_slump():
-    from tools.txn_profile import full_months
+    from tools.txn.profile import full_months
 
     txns = [tx(30 * m + 2, 10_000, "in", "a") for m in range(8)] + [tx(30 * m + 20, 10_000, "in", "a") for m in range(8)]
     txns.append(tx(243, 500, "in", "a"))  # 2024-08-31 → September not reached; then a stub month:

@@ -1,12 +1,12 @@
 """Each screening rule with a positive and a negative case (small hand-built statements)."""
 
 from tests.unit.tools.txn_helpers import regular_trade, tx
-from tools.txn_chain import ChainPlausibility
-from tools.txn_flags import ScreeningParams
-from tools.txn_rules_amount import round_amounts, structuring
-from tools.txn_rules_flow import circular_flows, established, fan_in, fan_out, pass_through
-from tools.txn_rules_time import dormancy_burst, seasonality_mismatch
-from tools.txn_screening import implausible_counterparties, screen_transactions
+from tools.txn.chain import ChainPlausibility
+from tools.txn.flags import ScreeningParams
+from tools.txn.rules.amount import round_amounts, structuring
+from tools.txn.rules.flow import circular_flows, established, fan_in, fan_out, pass_through
+from tools.txn.rules.time import dormancy_burst, seasonality_mismatch
+from tools.txn.screening import implausible_counterparties, screen_transactions
 
 P = ScreeningParams()
 

@@ -3,10 +3,10 @@
 import pytest
 
 from kb.schema import IndustryDoc
-from tools.txn_chain import ChainPlausibility, corpus_distance, corpus_resolver
-from tools.txn_flags import TYPOLOGIES
-from tools.txn_screening import screen_transactions
-from tools.txn_synth import generate_batch, generate_history
+from tools.txn.chain import ChainPlausibility, corpus_distance, corpus_resolver
+from tools.txn.flags import TYPOLOGIES
+from tools.txn.screening import screen_transactions
+from tools.txn.synth.generate import generate_batch, generate_history
 
 
 def _ind(id_, name, stage, up=(), down=(), season=None, words=("一", "二", "三", "四", "五")):

@@ -1,5 +1,5 @@
 from tests.unit.tools.txn_helpers import regular_trade, tx
-from tools.txn_tools import statement_tools
+from tools.txn.tools import statement_tools
 
 
 def _rows(txns):

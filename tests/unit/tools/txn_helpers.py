@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tools.transactions import Transaction
+from tools.txn.transactions import Transaction
 
 D0 = dt.date(2024, 1, 1)
 

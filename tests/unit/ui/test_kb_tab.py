@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from agents.common.settings import Settings
+from core.services import Services
+from core.settings import Settings
 from kb.ingest import IngestReport
-from server.services import Services
 from server.ui import kb_tab
 from tests.unit.ui.test_corpus_upload import FAQ, PRODUCT, industry
 

@@ -8,9 +8,9 @@ import types
 import gradio as gr
 import pytest
 
-from agents.common.settings import Settings
+from core.services import Services
+from core.settings import Settings
 from server.security import ApiKeys
-from server.services import Services
 from server.ui.workbench import TABS, TabSpec, build_ui, make_auth, mode_banner
 
 

@@ -1,0 +1,1 @@
+"""Configuration's one home: ``Settings`` (read only by composition roots) and the ``Services`` container."""

@@ -1,0 +1,109 @@
+"""One typed settings object for the whole suite.
+
+Only composition roots (app.py, the CLI, the eval runner) build it; lower layers receive the values
+they need as explicit parameters. Every field can be set as ``PUHUI_<FIELD>`` in the environment or in
+a ``.env`` file; ``.env.example`` lists them all (a unit test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """Runtime configuration (env prefix ``PUHUI_``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PUHUI_", env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
+
+    # --- paths -------------------------------------------------------------------------------
+    corpus_dir: Path = Field(PROJECT_ROOT / "kb" / "corpus", description="Knowledge-base source files")
+    data_dir: Path = Field(PROJECT_ROOT / "var", description="Runtime state: index, graph, sessions, audit")
+    shared_data_dir: Path = Field(
+        PROJECT_ROOT.parent / "shared" / "data", description="Public datasets (benchmarks, imports)"
+    )
+
+    # --- embeddings --------------------------------------------------------------------------
+    embedding_provider: Literal["e5", "sentence-transformers", "openai"] = "e5"
+    embedding_model: str = Field("", description="Model name/path (sentence-transformers or openai)")
+    embedding_base_url: str = ""
+    embedding_api_key: SecretStr = SecretStr("")
+    embedding_threads: int = Field(1, ge=1, le=64, description="CPU threads for the e5 engine")
+    embedding_batch_size: int = Field(32, ge=1, le=1024)
+    embedding_adapter: bool = Field(
+        True, description="Apply the trained bank-question adapter (kb/models/e5_bank_adapter.npz) to the KB index's e5 vectors"
+    )
+    embedding_cache_dir: Path | None = Field(
+        None, description="Content-hash vector cache (default data_dir/embed_cache); safe to share between processes"
+    )
+
+    # --- vector store ------------------------------------------------------------------------
+    chroma_mode: Literal["embedded", "server"] = "embedded"
+    chroma_host: str = "127.0.0.1"
+    chroma_port: int = Field(8001, ge=1, le=65535)
+    collection: str = Field("puhui-kb", min_length=3, max_length=512, pattern=r"^[a-zA-Z0-9._-]+$")
+
+    # --- LLM (optional) ----------------------------------------------------------------------
+    llm_provider: Literal["none", "openai"] = "none"
+    llm_base_url: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_model: str = ""
+    llm_timeout_s: float = Field(20.0, gt=0, le=600)
+    llm_max_retries: int = Field(1, ge=0, le=5)
+    llm_temperature: float = Field(0.2, ge=0, le=2)
+    llm_max_tokens: int = Field(1024, ge=16, le=32768, description="Output cap per model call")
+    llm_structured_method: Literal["tool", "json", "prompt"] = Field(
+        "tool", description="Typed output via a forced tool call; JSON mode (json_object) for servers "
+        "without named tool_choice; or prompt (schema in the prompt, unconstrained decoding) for servers "
+        "whose constrained decoding can spin, e.g. llama.cpp with a small model")
+    llm_max_inflight: int = Field(4, ge=1, le=256, description="Concurrent (incl. abandoned) model calls")
+    llm_circuit_cooldown_s: float = Field(
+        15.0, ge=0, le=3600, description="After a model call times out or cannot connect, skip the model for "
+        "this many seconds (deterministic fallback at once); 0 turns the circuit breaker off")
+
+    # --- server ------------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    api_keys: str = Field(
+        "",
+        description="Comma-separated key:customer_id pairs (or bare keys). Empty: a dev key is generated "
+        "into data_dir/api_keys.txt at first start.",
+    )
+    ui_users: str = Field("", description="Comma-separated user:password pairs for the staff workbench")
+    rate_limit_per_min: int = Field(120, ge=1, le=100000)
+
+    @field_validator("corpus_dir", "data_dir", "shared_data_dir", "embedding_cache_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
+
+    @property
+    def embed_cache_dir(self) -> Path:
+        return self.embedding_cache_dir or self.data_dir / "embed_cache"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def graph_path(self) -> Path:
+        return self.data_dir / "graph" / "industry_graph.json"
+
+    @property
+    def checkpoint_db(self) -> Path:
+        return self.data_dir / "checkpoints.sqlite"
+
+    @property
+    def audit_db(self) -> Path:
+        return self.data_dir / "audit.sqlite"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.llm_provider == "openai"

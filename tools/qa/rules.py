@@ -1,0 +1,213 @@
+"""QA rules: one small detector per rubric detector type, each a pure function over a dialog.
+
+The rubric (kb/corpus/policies/qa_rubric.md) names each rule's detector type and parameters; phrase
+lists shared with the bot (forbidden promises, rude phrases, disclosures) come from cs_compliance so
+the bot and the inspector can never disagree about what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tools.cs.phrases import Span, contains_any, find_phrases, find_promises
+from tools.cs.policy import CsCompliance, QaRubric, QaRule
+from tools.pii import find_pii
+from tools.qa.dialogs import Dialog
+from tools.qa.facts import KbFacts
+from tools.qa.models import Evidence, Finding
+
+_PII_NAMES = {"id_card": "身份证号", "mobile": "手机号", "bank_card": "银行卡号"}
+
+
+@dataclass
+class RuleContext:
+    rubric: QaRubric
+    compliance: CsCompliance
+    facts: KbFacts | None = None
+
+
+def _finding(rule: QaRule, message: str, dialog: Dialog | None = None, turn: int | None = None,
+             span: tuple[int, int] | None = None) -> Finding:
+    evidence = None
+    if dialog is not None and turn is not None:
+        t = dialog.turns[turn]
+        start, end = span if span else (0, min(len(t.text), 60))
+        evidence = Evidence(turn=turn, role=t.role, start=start, end=end, text=t.text[start:end])
+    return Finding(rule_id=rule.id, rule_name=rule.name, severity=rule.severity, message=message,
+                   suggestion=rule.suggestion, evidence=evidence)
+
+
+def _agent_turns(dialog: Dialog) -> list[int]:
+    return [i for i, t in enumerate(dialog.turns) if t.role == "agent"]
+
+
+def phrase_present(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    """Greeting / closing: one of the phrases in the first (or last) N agent turns."""
+    if rule.detector.param("only_complete") and not dialog.complete:
+        return []
+    agents = _agent_turns(dialog)
+    if not agents:
+        return [_finding(rule, "对话中没有坐席发言")]
+    n = int(rule.detector.param("turns", 1))
+    scope = rule.detector.param("scope", "first_agent_turns")
+    window = agents[:n] if scope == "first_agent_turns" else agents[-n:]
+    phrases = rule.detector.param("phrases", [])
+    if any(contains_any(dialog.turns[i].text, phrases) for i in window):
+        return []
+    where = window[0] if scope == "first_agent_turns" else window[-1]
+    return [_finding(rule, f"{'开场' if scope == 'first_agent_turns' else '结束时'}缺少规范用语", dialog, where)]
+
+
+def disclosure(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    """A topic that needs a risk disclosure was discussed by the agent, and the disclosure never given."""
+    out = []
+    agents = _agent_turns(dialog)
+    agent_text = "\n".join(dialog.turns[i].text for i in agents)
+    for disclosure_id, triggers in (rule.detector.param("triggers") or {}).items():
+        policy = ctx.compliance.disclosure(disclosure_id)
+        if policy is None or policy.present_in(agent_text):
+            continue
+        for i in agents:
+            spans = find_phrases(dialog.turns[i].text, triggers)
+            if spans:
+                s = spans[0]
+                out.append(_finding(rule, f"谈到“{s.text}”但未给出{policy.name}", dialog, i, (s.start, s.end)))
+                break
+    return out
+
+
+def _spans_finding(rule: QaRule, dialog: Dialog, finder: Callable[[str], list[Span]], label: str) -> list[Finding]:
+    out = []
+    for i in _agent_turns(dialog):
+        for s in finder(dialog.turns[i].text):
+            out.append(_finding(rule, f"{label}“{s.text}”", dialog, i, (s.start, s.end)))
+    return out
+
+
+def forbidden_promise(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    policy = ctx.compliance.forbidden_promises
+    return _spans_finding(rule, dialog, lambda text: find_promises(text, policy), "使用了禁止承诺用语")
+
+
+def rude_phrase(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    phrases = ctx.compliance.rude_phrases
+    return _spans_finding(rule, dialog, lambda text: find_phrases(text, phrases), "不当用语")
+
+
+def pii(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    roles = set(rule.detector.param("roles", ["agent"]))
+    out = []
+    for i, t in enumerate(dialog.turns):
+        if t.role in roles:
+            for m in find_pii(t.text):
+                out.append(_finding(rule, f"发言中出现完整{_PII_NAMES[m.kind]}", dialog, i, (m.start, m.end)))
+    return out
+
+
+def credential_request(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    patterns = [re.compile(p) for p in rule.detector.param("patterns", [])]
+    negators = rule.detector.param("negated_by", [])
+    out = []
+    for i in _agent_turns(dialog):
+        text = dialog.turns[i].text
+        for rx in patterns:
+            for m in rx.finditer(text):
+                before = re.split(r"[，。！？；]", text[max(0, m.start() - 10):m.start() + 2])[-1]
+                if not any(n in before or n in m.group(0) for n in negators):
+                    out.append(_finding(rule, f"向客户索要敏感凭证：“{m.group(0)}”", dialog, i, m.span()))
+    return out
+
+
+def kb_facts(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    if ctx.facts is None:
+        return []
+    out = []
+    for i in _agent_turns(dialog):
+        asked = next((dialog.turns[j].text for j in range(i - 1, -1, -1) if dialog.turns[j].role == "customer"), "")
+        for issue in ctx.facts.check(dialog.turns[i].text, asked):
+            out.append(_finding(rule, issue.message, dialog, i, (issue.start, issue.end)))
+    return out
+
+
+def unresolved(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    """The agent said it could not help, or the customer ended unsatisfied, and no hand-off followed."""
+    det = rule.detector
+    if det.param("only_complete") and not dialog.complete:
+        return []
+    handoff = det.param("handoff_phrases", [])
+    turns = dialog.turns
+    customer_idx = [i for i, t in enumerate(turns) if t.role == "customer"]
+    last_customers = set(customer_idx[-int(det.param("last_customer_turns", 2)):])
+    trigger: tuple[int, Span] | None = None
+    for i, t in enumerate(turns):
+        phrases = det.param("agent_unable", []) if t.role == "agent" else (
+            det.param("customer_unresolved", []) if i in last_customers else [])
+        spans = find_phrases(t.text, phrases)
+        if spans:
+            trigger = (i, spans[0])
+    if trigger is None and turns[-1].role == "customer" and re.search(r"[？?]\s*$", turns[-1].text):
+        trigger = (len(turns) - 1, Span(0, len(turns[-1].text), turns[-1].text))
+    if trigger is None:
+        return []
+    i, span = trigger
+    after = " ".join(t.text[span.end:] if j == i else t.text for j, t in enumerate(turns) if j >= i and t.role == "agent")
+    if contains_any(after, handoff):
+        return []
+    return [_finding(rule, "问题未解决，且没有转人工、登记工单或约定回电", dialog, i, (span.start, span.end))]
+
+
+def response_time(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    det = rule.detector
+    max_resp = float(det.param("max_response_seconds", 60))
+    max_hold = float(det.param("max_hold_seconds", 120))
+    holds = det.param("hold_phrases", [])
+    out = []
+    turns = dialog.turns
+    for i, t in enumerate(turns):
+        if t.ts is None:
+            continue
+        nxt = next((j for j in range(i + 1, len(turns)) if turns[j].role == "agent"), None)
+        if nxt is None or turns[nxt].ts is None:
+            continue
+        gap = turns[nxt].ts - t.ts
+        if t.role == "customer" and (i + 1 == nxt) and gap > max_resp:
+            out.append(_finding(rule, f"客户发言后等待 {gap:.0f} 秒才得到回复（时限 {max_resp:.0f} 秒）", dialog, nxt))
+        elif t.role == "agent" and contains_any(t.text, holds) and gap > max_hold:
+            out.append(_finding(rule, f"请客户稍等后 {gap:.0f} 秒才回来（时限 {max_hold:.0f} 秒）", dialog, nxt))
+    return out
+
+
+DETECTORS: dict[str, Callable[[Dialog, QaRule, RuleContext], list[Finding]]] = {
+    "phrase_present": phrase_present,
+    "disclosure": disclosure,
+    "forbidden_promise": forbidden_promise,
+    "rude_phrase": rude_phrase,
+    "pii": pii,
+    "credential_request": credential_request,
+    "kb_facts": kb_facts,
+    "unresolved": unresolved,
+    "response_time": response_time,
+}
+
+
+def run_rules(dialog: Dialog, ctx: RuleContext) -> list[Finding]:
+    """Every rubric rule over one dialog; an unknown detector type is a policy error, not a skip."""
+    out: list[Finding] = []
+    for rule in ctx.rubric.rules:
+        detector = DETECTORS.get(rule.detector.type)
+        if detector is None:
+            raise ValueError(f"qa_rubric rule {rule.id}: unknown detector type {rule.detector.type!r}; "
+                             f"known: {sorted(DETECTORS)}")
+        out.extend(detector(dialog, rule, ctx))
+    return out
+
+
+def score(findings: list[Finding], rubric: QaRubric) -> tuple[float, bool]:
+    """Deduct once per violated rule (its severity); fail on any finding of a fail_on severity."""
+    s = rubric.scoring
+    worst: dict[str, str] = {f.rule_id: f.severity for f in findings}
+    total = max(0.0, s.start - sum(s.deduction[sev] for sev in worst.values()))  # type: ignore[index]
+    passed = total >= s.pass_score and not any(f.severity in s.fail_on for f in findings)
+    return total, passed
