@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from agents.common.checkpoint import StateStore, postgres_state, sqlite_state
 from agents.common.llm import build_chat_model
 from core.settings import Settings
 from kb.corpus import load_corpus
@@ -20,6 +21,7 @@ from kb.gbt import load_gbt_codes
 from kb.graph import build_graph, load_graph, save_graph
 from kb.retrieval.embeddings import DEFAULT_ADAPTER, build_embedder, with_adapter
 from kb.service import KnowledgeBase
+from tools.storage import Database, PostgresDatabase, SqliteDatabase
 
 
 class Services:
@@ -38,6 +40,28 @@ class Services:
     @property
     def checkpointer_path(self) -> Path:
         return self.settings.checkpoint_db
+
+    @cached_property
+    def database(self) -> PostgresDatabase | None:
+        """The process's Postgres connection pool when ``PUHUI_DATABASE_URL`` is set, else None
+        (embedded SQLite files). Opening it does not wait for the server."""
+        s = self.settings
+        if not s.uses_postgres:
+            return None
+        with self._lock:
+            return PostgresDatabase(s.database_url.get_secret_value(), pool_size=s.database_pool_size,
+                                    timeout_s=s.database_timeout_s)
+
+    def state_store(self) -> StateStore:
+        """A checkpointer + database for one assistant: the shared Postgres saver, or a new SQLite
+        connection to the checkpoint file (each assistant its own, as each has its own lock)."""
+        db = self.database
+        return postgres_state(db) if db is not None else sqlite_state(self.checkpointer_path)
+
+    def audit_database(self) -> Database:
+        """Where the loan audit log lives: the Postgres database, or its own SQLite file (full fsync)."""
+        db = self.database
+        return db if db is not None else SqliteDatabase(self.settings.audit_db, synchronous="FULL")
 
     @cached_property
     def corpus(self):

@@ -73,11 +73,23 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     api_keys: str = Field(
         "",
-        description="Comma-separated key:customer_id pairs (or bare keys). Empty: a dev key is generated "
-        "into data_dir/api_keys.txt at first start.",
+        description="Comma-separated API keys, each key:customer_id (a customer: only its own sessions) or "
+        "key:staff:name (bank staff: loan review, chain map, KB, QA over all dialogs, copilot). Empty: a dev staff "
+        "key and a dev customer key are generated into data_dir/api_keys.txt at first start.",
     )
     ui_users: str = Field("", description="Comma-separated user:password pairs for the staff workbench")
     rate_limit_per_min: int = Field(120, ge=1, le=100000)
+
+    # --- state store and scale-out -------------------------------------------------------------
+    database_url: SecretStr = Field(
+        SecretStr(""), description="Empty: embedded SQLite files under data_dir (checkpoints, sessions, audit). "
+        "postgresql://user:pass@host:port/db: LangGraph checkpoints, customer-service sessions and the loan audit "
+        "log in that Postgres database (required for several hosts)")
+    database_pool_size: int = Field(8, ge=1, le=200, description="Postgres connections per worker process")
+    database_timeout_s: float = Field(
+        3.0, gt=0, le=120, description="Longest wait for a database connection before a request fails with 503")
+    retry_after_s: int = Field(2, ge=1, le=3600, description="Retry-After of a 503 when a store is unreachable")
+    workers: int = Field(1, ge=1, le=64, description="`puhui serve` worker processes (uvicorn workers)")
 
     @field_validator("corpus_dir", "data_dir", "shared_data_dir", "embedding_cache_dir", mode="after")
     @classmethod
@@ -103,6 +115,22 @@ class Settings(BaseSettings):
     @property
     def audit_db(self) -> Path:
         return self.data_dir / "audit.sqlite"
+
+    @property
+    def ratelimit_db(self) -> Path:
+        return self.data_dir / "ratelimit.sqlite"
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.get_secret_value().startswith(("postgresql://", "postgres://"))
+
+    @field_validator("database_url", mode="after")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr) -> SecretStr:
+        url = value.get_secret_value()
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be empty (embedded SQLite) or a postgresql:// URL")
+        return value
 
     @property
     def llm_enabled(self) -> bool:

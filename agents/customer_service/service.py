@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import threading
 import time
 import weakref
@@ -21,9 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from langgraph.checkpoint.sqlite import SqliteSaver
 from pydantic import BaseModel, Field
 
+from agents.common.checkpoint import StateStore, sqlite_state
 from agents.customer_service.build import build_deps, kb_or_none
 from agents.customer_service.compose import reply_text
 from agents.customer_service.context import CsDeps, TurnContext
@@ -64,18 +63,19 @@ class SessionView(BaseModel):
 
 
 class CsService:
-    def __init__(self, deps: CsDeps, checkpoint_path: Path | str = ":memory:", max_concurrent_turns: int | None = None):
+    def __init__(self, deps: CsDeps, checkpoint_path: Path | str = ":memory:", max_concurrent_turns: int | None = None,
+                 *, state: StateStore | None = None):
         """``max_concurrent_turns`` bounds turns computed at once (default: CPU cores): a turn is CPU
         work (embedding, matching, checkpointing), and more threads than cores only thrash — excess
-        requests wait their turn instead, which keeps the tail latency down under load."""
+        requests wait their turn instead, which keeps the tail latency down under load.
+        ``state``: the checkpointer and database to use (Postgres, or SQLite shared with other
+        workers); default a SQLite file at ``checkpoint_path``."""
         self.deps = deps
         self._slots = threading.BoundedSemaphore(max_concurrent_turns or max(2, os.cpu_count() or 2))
-        if str(checkpoint_path) != ":memory:":
-            Path(checkpoint_path).parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(checkpoint_path), check_same_thread=False, timeout=30)
-        self.saver = SqliteSaver(self._conn)
-        self.graph = build_graph(deps, self.saver)
-        self.sessions = SessionStore(conn=self._conn, lock=self.saver.lock)  # one connection, one writer
+        self.state = state or sqlite_state(checkpoint_path)
+        self.saver = self.state.saver
+        self.graph = build_graph(deps, self.saver)  # compiled once per process, never per request
+        self.sessions = SessionStore(db=self.state.db)  # SQLite: the saver's connection, one writer
         self._locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
         self._locks_guard = threading.Lock()
 
@@ -94,7 +94,8 @@ class CsService:
                 embedder = None
             deps = build_deps(services.corpus, embedder=embedder, kb=kb_or_none(services), llm=services.llm,
                               accounts=accounts, llm_timeout_s=services.settings.llm_timeout_s)
-            return cls(deps, services.checkpointer_path)
+            state = services.state_store() if hasattr(services, "state_store") else None  # a test's stand-in
+            return cls(deps, services.checkpointer_path, state=state)
 
         return services.cached("cs.bot", build)
 
@@ -169,8 +170,10 @@ class CsService:
             ctx.timings["graph_total"] = (time.perf_counter() - t0) * 1000
         return out
 
-    def view(self, session_id: str, customer_id: str) -> SessionView:
-        info = self.sessions.get(session_id, customer_id)
+    def view(self, session_id: str, customer_id: str | None) -> SessionView:
+        """The masked transcript of a session of ``customer_id``; ``None`` reads any customer's
+        session — for staff (QA over every dialog) only, never reachable with a customer's key."""
+        info = self.sessions.get(session_id, customer_id) if customer_id is not None else self.sessions.get_any(session_id)
         if info is None:
             raise SessionNotFound(session_id)
         values = self.graph.get_state(self._config(session_id)).values
@@ -182,4 +185,4 @@ class CsService:
 
     def close(self) -> None:
         self.sessions.close()
-        self._conn.close()
+        self.state.close()

@@ -1,7 +1,8 @@
 """The loan-review service the API, the UI tab, the CLI and the eval share: validate, review, resume.
 
-It owns one compiled graph over a SqliteSaver checkpointer (the file from settings), so a referred
-review survives a restart of the process and can be resumed from any process using the same file.
+It owns one compiled graph over the configured checkpointer (a SQLite file, or Postgres), so a
+referred review survives a restart of the process and can be resumed from any process — any worker,
+any host on the same Postgres.
 LangGraph does not reject resuming a thread that does not exist (it would start from scratch), so
 ``resume`` checks the thread's saved state first: unknown thread → ``ReviewNotFound`` (404), nothing
 pending → ``ReviewConflict`` (409). The pending queue is read from the audit log (referred threads
@@ -10,21 +11,21 @@ with no reviewer record), which is also the system of record for decisions.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import uuid
 from pathlib import Path
 from typing import Any
 
-from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 from pydantic import ValidationError
 
+from agents.common.checkpoint import StateStore, sqlite_state
 from agents.loan_review.context import LoanReviewContext, build_context
 from agents.loan_review.graph import build_graph
 from agents.loan_review.schemas import PendingReview, ReviewerAction, ReviewResult
 from tools.credit.application import Application, FieldError, field_errors
 from tools.credit.audit import AuditLog
+from tools.storage import Database
 
 THREAD_PREFIX = "loan-"
 #: Checkpoint when a run exits — at its decision or at the human-review interrupt — not after every
@@ -48,29 +49,35 @@ class ReviewConflict(RuntimeError):
 
 
 class LoanReviewService:
-    def __init__(self, context: LoanReviewContext, checkpointer_path: Path):
+    def __init__(self, context: LoanReviewContext, checkpointer_path: Path | None = None, *,
+                 state: StateStore | None = None):
+        """``state``: the checkpointer to use (Postgres, or SQLite shared by several workers);
+        default a SQLite file at ``checkpointer_path``."""
         self.ctx = context
-        path = Path(checkpointer_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = sqlite3.connect(str(path), check_same_thread=False)
-        self.saver = SqliteSaver(self._con)
-        self.saver.setup()
+        if state is None and checkpointer_path is None:
+            raise ValueError("LoanReviewService needs a checkpointer path or a state store")
+        self.state = state or sqlite_state(checkpointer_path)  # type: ignore[arg-type]
+        self.saver = self.state.saver
         self.graph = build_graph(self.saver)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
     @classmethod
-    def create(cls, corpus, checkpointer_path: Path, audit_path: Path, chat_model: Any | None = None,
-               llm_timeout_s: float = 20.0, scorecard=None) -> "LoanReviewService":
+    def create(cls, corpus, checkpointer_path: Path | None, audit_path: Path | Database,
+               chat_model: Any | None = None, llm_timeout_s: float = 20.0, scorecard=None,
+               state: StateStore | None = None) -> "LoanReviewService":
         ctx = build_context(corpus, AuditLog(audit_path), scorecard=scorecard, chat_model=chat_model,
                             llm_timeout_s=llm_timeout_s)
-        return cls(ctx, checkpointer_path)
+        return cls(ctx, checkpointer_path, state=state)
 
     @classmethod
     def from_services(cls, services) -> "LoanReviewService":
         """The process-wide service over ``request.app.state.services`` (built on first use)."""
         def build() -> "LoanReviewService":
             s = services.settings
+            if hasattr(services, "state_store"):  # core.services.Services: the configured state store
+                return cls.create(services.corpus, None, services.audit_database(), state=services.state_store(),
+                                  chat_model=getattr(services, "llm", None), llm_timeout_s=s.llm_timeout_s)
             return cls.create(services.corpus, Path(services.checkpointer_path), s.audit_db,
                               chat_model=getattr(services, "llm", None), llm_timeout_s=s.llm_timeout_s)
 
@@ -81,7 +88,7 @@ class LoanReviewService:
         return services._loan_review_service
 
     def close(self) -> None:
-        self._con.close()
+        self.state.close()
 
     # ---------------------------------------------------------------- validation
     def validate(self, raw: Any) -> Application:

@@ -1,8 +1,11 @@
-"""Append-only audit log of credit decisions: a SQLite table whose rows form a SHA-256 hash chain.
+"""Append-only audit log of credit decisions: a table whose rows form a SHA-256 hash chain, in its own
+SQLite file (embedded default) or in the Postgres database (tools/storage).
 
 Each record stores the input hash (SHA-256 of the full application; the application itself is not
 kept here), model version, rule hits, score, reasons, decision, reviewer and time, plus the previous
-record's hash; its own hash covers all of that. Triggers refuse UPDATE and DELETE through SQLite, and
+record's hash; its own hash covers all of that. Appends are serialised (SQLite's write lock, a
+Postgres advisory lock), so concurrent writers — several workers, several hosts — never fork the
+chain. Triggers refuse UPDATE and DELETE (and, on Postgres, TRUNCATE), and
 ``verify`` recomputes the chain, so an edit made any other way (another tool, a hex editor, dropping
 the triggers) shows up as the first broken sequence number. Truncating the newest rows leaves a valid
 shorter chain: keep the head hash somewhere else (``verify`` prints it; ``--expect-head`` checks it).
@@ -12,32 +15,43 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from tools.storage import Database, SqliteDatabase
+
 GENESIS = "0" * 64
 FIELDS = ("seq", "ts", "thread_id", "event", "application_id", "input_hash", "model_version", "policy_version",
           "decision", "system_decision", "score", "pd", "rule_hits", "reasons", "reviewer", "comment", "prev_hash")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit_log (
-  seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, thread_id TEXT NOT NULL, event TEXT NOT NULL,
+_COLUMNS = """(
+  seq BIGINT PRIMARY KEY, ts TEXT NOT NULL, thread_id TEXT NOT NULL, event TEXT NOT NULL,
   application_id TEXT, input_hash TEXT NOT NULL, model_version TEXT, policy_version TEXT,
-  decision TEXT NOT NULL, system_decision TEXT, score INTEGER, pd REAL,
+  decision TEXT NOT NULL, system_decision TEXT, score INTEGER, pd DOUBLE PRECISION,
   rule_hits TEXT NOT NULL, reasons TEXT NOT NULL, reviewer TEXT, comment TEXT,
-  prev_hash TEXT NOT NULL, hash TEXT NOT NULL UNIQUE);
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit_log
-  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit_log
-  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-"""
+  prev_hash TEXT NOT NULL, hash TEXT NOT NULL UNIQUE)"""
+SCHEMA = {
+    "sqlite": (
+        "CREATE TABLE IF NOT EXISTS audit_log " + _COLUMNS.replace("seq BIGINT", "seq INTEGER"),
+        "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    ),
+    "postgres": (
+        f"CREATE TABLE IF NOT EXISTS audit_log {_COLUMNS}",
+        "CREATE INDEX IF NOT EXISTS audit_log_thread ON audit_log(thread_id)",
+        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
+        "CREATE OR REPLACE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+    ),
+}
 
 
 class AuditRecord(BaseModel):
@@ -72,35 +86,24 @@ def record_hash(row: dict[str, Any]) -> str:
 
 
 class AuditLog:
-    """One connection per instance (thread-safe behind a lock); WAL journal, full fsync on commit."""
+    """Over a ``Database``: a path opens its own SQLite file (WAL, full fsync on commit)."""
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._con = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._con.row_factory = sqlite3.Row
-        self._con.execute("PRAGMA journal_mode=WAL")
-        self._con.execute("PRAGMA synchronous=FULL")
-        self._con.executescript(SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            yield self._con
+    def __init__(self, where: Path | str | Database):
+        if isinstance(where, Database):
+            self.db, self.path = where, None
+        else:
+            self.path = Path(where)
+            self.db = SqliteDatabase(self.path, synchronous="FULL")
+        self.db.script(SCHEMA[self.db.dialect])
 
     def close(self) -> None:
-        self._con.close()
+        if self.path is not None:
+            self.db.close()
 
     def append(self, rec: AuditRecord, ts: datetime | None = None) -> dict[str, Any]:
-        """Append one record atomically (BEGIN IMMEDIATE: concurrent writers cannot fork the chain)."""
-        with self._connect() as con:
-            return self._append(con, rec, ts)
-
-    def _append(self, con: sqlite3.Connection, rec: AuditRecord, ts: datetime | None) -> dict[str, Any]:
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            last = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        """Append one record atomically; concurrent writers wait for each other (never fork the chain)."""
+        with self.db.transaction(exclusive="puhui-audit-log") as tx:
+            last = tx.fetchone("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             row = {
                 "seq": (last["seq"] + 1) if last else 1,
                 "ts": (ts or datetime.now(timezone.utc)).isoformat(timespec="milliseconds"),
@@ -116,47 +119,38 @@ class AuditLog:
             }
             row["hash"] = record_hash(row)
             cols = ", ".join(row)
-            con.execute(f"INSERT INTO audit_log ({cols}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
-            con.execute("COMMIT")
+            tx.execute(f"INSERT INTO audit_log ({cols}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
             return row
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
 
     def records(self, thread_id: str | None = None) -> list[dict[str, Any]]:
-        with self._connect() as con:
-            q = "SELECT * FROM audit_log" + (" WHERE thread_id = ?" if thread_id else "") + " ORDER BY seq"
-            rows = [dict(r) for r in con.execute(q, (thread_id,) if thread_id else ())]
+        q = "SELECT * FROM audit_log" + (" WHERE thread_id = ?" if thread_id else "") + " ORDER BY seq"
+        rows = self.db.fetchall(q, (thread_id,) if thread_id else ())
         for r in rows:
             r["rule_hits"], r["reasons"] = json.loads(r["rule_hits"]), json.loads(r["reasons"])
         return rows
 
     def open_referrals(self) -> list[dict[str, Any]]:
         """Referred reviews with no reviewer decision recorded yet (the pending queue), oldest first."""
-        with self._connect() as con:
-            rows = con.execute(
-                "SELECT thread_id, ts, seq FROM audit_log a WHERE event = 'referred' AND NOT EXISTS "
-                "(SELECT 1 FROM audit_log b WHERE b.thread_id = a.thread_id AND b.event = 'reviewed') ORDER BY seq")
-            return [dict(r) for r in rows]
+        return self.db.fetchall(
+            "SELECT thread_id, ts, seq FROM audit_log a WHERE event = 'referred' AND NOT EXISTS "
+            "(SELECT 1 FROM audit_log b WHERE b.thread_id = a.thread_id AND b.event = 'reviewed') ORDER BY seq")
 
     def verify(self, expect_head: str | None = None) -> VerifyResult:
         """Recompute the chain; report the first record whose content, link or sequence is wrong."""
         prev, expected_seq, n = GENESIS, 1, 0
-        with self._connect() as con:
-            for r in con.execute("SELECT * FROM audit_log ORDER BY seq"):
-                row = dict(r)
-                n += 1
-                if row["seq"] != expected_seq:
-                    return VerifyResult(ok=False, records=n, head=prev, first_bad_seq=expected_seq,
-                                        problem=f"record {expected_seq} is missing (next is {row['seq']})")
-                if row["prev_hash"] != prev:
-                    return VerifyResult(ok=False, records=n, head=prev, first_bad_seq=row["seq"],
-                                        problem=f"record {row['seq']} does not link to the record before it")
-                if record_hash(row) != row["hash"]:
-                    return VerifyResult(ok=False, records=n, head=prev, first_bad_seq=row["seq"],
-                                        problem=f"record {row['seq']} was altered (hash mismatch)")
-                prev, expected_seq = row["hash"], expected_seq + 1
+        rows = self.db.fetchall("SELECT * FROM audit_log ORDER BY seq")  # one statement: one snapshot
+        for row in rows:
+            n += 1
+            if row["seq"] != expected_seq:
+                return VerifyResult(ok=False, records=n, head=prev, first_bad_seq=expected_seq,
+                                    problem=f"record {expected_seq} is missing (next is {row['seq']})")
+            if row["prev_hash"] != prev:
+                return VerifyResult(ok=False, records=n, head=prev, first_bad_seq=row["seq"],
+                                    problem=f"record {row['seq']} does not link to the record before it")
+            if record_hash(row) != row["hash"]:
+                return VerifyResult(ok=False, records=n, head=prev, first_bad_seq=row["seq"],
+                                    problem=f"record {row['seq']} was altered (hash mismatch)")
+            prev, expected_seq = row["hash"], expected_seq + 1
         if expect_head and expect_head != prev:
             return VerifyResult(ok=False, records=n, head=prev, problem="head hash differs from the expected one "
                                 "(records were removed from the end, or the chain was replaced)")
