@@ -19,9 +19,10 @@ import typer  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 from rich.console import Console  # noqa: E402
 
-from app import create_app
 from cli import chain_cmds, copilot_cmds, cs_cmds, eval_cmds, graph_cmds, kb_cmds, loan_cmds
+from core.services import Services  # noqa: E402
 from core.settings import Settings  # noqa: E402
+from server.security import ensure_dev_key  # noqa: E402
 
 app = typer.Typer(help="Puhui 普惠: industry-chain map, loan review, customer service + QA.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -43,24 +44,34 @@ def serve(
     host: str = typer.Option(None, help="Bind address (default from settings: 127.0.0.1)"),
     port: int = typer.Option(None, help="Port (default from settings: 8000)"),
     no_ui: bool = typer.Option(False, "--no-ui", help="API only, without the Gradio workbench"),
+    workers: int = typer.Option(None, "--workers", min=1, max=64,
+                                help="Worker processes (default PUHUI_WORKERS, 1); any worker serves any session"),
 ) -> None:
-    """Start the API, the bot endpoint and the staff workbench (/ui); build the KB first if missing."""
+    """Start the API, the bot endpoint and the staff workbench (/ui); build the KB first if missing.
+
+    With several workers, uvicorn's supervisor runs (and restarts) them; each builds its own app from
+    the same settings, conversations and reviews live in the state store, and rate limits are shared."""
     import uvicorn  # the server, only for `puhui serve`
 
     settings = get_settings()
-    application = create_app(settings, with_ui=not no_ui)
-    services = application.state.services
-    kb = services.kb
+    n = workers or settings.workers
+    if n != settings.workers:  # the workers read their settings from the environment
+        os.environ["PUHUI_WORKERS"] = str(n)
+        get_settings.cache_clear()
+        settings = get_settings()
+    ensure_dev_key(settings.api_keys, settings.data_dir)  # once, before the workers start
+    kb = Services(settings).kb
     if not kb.is_built():
         console.print("知识库索引不存在，正在建立…")
         report = kb.ingest(progress=True)
         console.print(f"已索引 {report.chunks} 个片段（{report.seconds:.1f} 秒）。")
     keyfile = settings.data_dir / "api_keys.txt"
     if not settings.api_keys and keyfile.exists():
-        console.print(f"开发用 API 密钥保存在 {keyfile}（工作台登录：任意用户名 + 该密钥）")
+        console.print(f"开发用 API 密钥保存在 {keyfile}（staff 密钥可登录工作台：任意用户名 + 该密钥）")
     h, p = host or settings.host, port or settings.port
-    console.print(f"Puhui 已启动：API http://{h}:{p}/docs ｜ 工作台 http://{h}:{p}/ui")
-    uvicorn.run(application, host=h, port=p, log_level="info")
+    console.print(f"Puhui 已启动：API http://{h}:{p}/docs ｜ 工作台 http://{h}:{p}/ui ｜ {n} 个工作进程")
+    uvicorn.run("app:serve_api" if no_ui else "app:serve_app", factory=True, host=h, port=p, workers=n,
+                log_level="info")
 
 
 def _register_all() -> None:

@@ -87,7 +87,7 @@ class Settings(BaseSettings):
         "log in that Postgres database (required for several hosts)")
     database_pool_size: int = Field(8, ge=1, le=200, description="Postgres connections per worker process")
     database_timeout_s: float = Field(
-        3.0, gt=0, le=120, description="Longest wait for a database connection before a request fails with 503")
+        2.0, gt=0, le=120, description="Longest wait for a database connection before a request fails with 503")
     retry_after_s: int = Field(2, ge=1, le=3600, description="Retry-After of a 503 when a store is unreachable")
     workers: int = Field(1, ge=1, le=64, description="`puhui serve` worker processes (uvicorn workers)")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -18,8 +18,9 @@ from agents.chain_map.schemas import ChainMapErrors, ChainMapRequest, ChainMapRe
 from agents.chain_map.service import ChainMapService
 from server.api.errors import ErrorBody as BaseErrorBody
 from server.api.errors import FieldProblem
+from server.security import require_staff
 
-router = APIRouter(prefix="/v1/chain", tags=["chain map"])
+router = APIRouter(prefix="/v1/chain", tags=["chain map"], dependencies=[Depends(require_staff)])  # bank staff only
 
 
 class ErrorBody(BaseErrorBody):
@@ -64,5 +65,6 @@ def chain_brief(segment_id: str, request: Request) -> Any:
         brief = _service(request).brief(segment_id, kb=kb)
     except UnknownSegment as exc:
         return JSONResponse(status_code=404, content=ErrorBody(
-            error=f"unknown segment {segment_id!r}", nearest=exc.nearest).model_dump())
+            error=f"unknown segment {segment_id!r}", nearest=exc.nearest,
+            fields=[FieldProblem(field="path.segment_id", message="unknown segment", type="not_found")]).model_dump())
     return BriefOut(**brief.model_dump())

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agents.copilot.schemas import CopilotAnswer
 from agents.copilot.service import MAX_HISTORY, CopilotService
 from server.api.errors import ErrorBody
+from server.security import require_staff
 
-router = APIRouter(prefix="/v1/copilot", tags=["staff copilot"])
+router = APIRouter(prefix="/v1/copilot", tags=["staff copilot"], dependencies=[Depends(require_staff)])  # bank staff only
 
 
 class HistoryMessage(BaseModel):

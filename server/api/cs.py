@@ -32,6 +32,8 @@ from sse_starlette.sse import EventSourceResponse
 from agents.customer_service.schemas import BotReply
 from agents.customer_service.service import CsService, SessionNotFound, SessionView, TurnResult
 from agents.customer_service.sessions import SESSION_ID_PATTERN
+from tools.storage import is_unavailable
+from server.api.errors import api_error
 from server.security import caller_of
 from server.streaming import LiveTurn, chunks, relay, server_timing
 
@@ -76,14 +78,27 @@ def get_bot(request: Request) -> CsService:
     return CsService.from_services(request.app.state.services)
 
 
-def turn_error(exc: Exception, session_id: str) -> HTTPException:
-    """The HTTP error for a turn that failed before any of its reply was sent."""
+def _not_found() -> HTTPException:
+    return api_error(404, "session not found", "path.session_id")
+
+
+def turn_error(exc: Exception, session_id: str, retry_after_s: int = 2) -> HTTPException:
+    """The HTTP error for a turn that failed before any of its reply was sent (nothing was recorded:
+    the turn's checkpoint is written at its end, so a retry is safe)."""
     if isinstance(exc, SessionNotFound):
-        return HTTPException(404, detail="session not found")
+        return _not_found()
     if isinstance(exc, ValueError):
-        return HTTPException(422, detail={"error": "invalid request", "fields": [{"field": "text", "message": str(exc)}]})
-    log.error("customer-service turn failed (session %s)", session_id, exc_info=exc)
-    return HTTPException(503, detail="the assistant could not answer right now; please retry or call 400-800-1234")
+        return api_error(422, str(exc), "text")
+    if is_unavailable(exc):
+        log.warning("customer-service turn: a store is unavailable (session %s): %s", session_id, type(exc).__name__)
+    else:
+        log.error("customer-service turn failed (session %s)", session_id, exc_info=exc)
+    return HTTPException(503, detail="the assistant could not answer right now; please retry or call 400-800-1234",
+                         headers={"Retry-After": str(retry_after_s)})
+
+
+def _retry_after(request: Request) -> int:
+    return int(getattr(request.app.state, "retry_after_s", 2))
 
 
 async def run_turn(request: Request, session_id: str, text: str) -> TurnResult:
@@ -91,7 +106,7 @@ async def run_turn(request: Request, session_id: str, text: str) -> TurnResult:
     try:  # one thread-pool hop per turn: the bot is built (once) and used in the same worker call
         return await run_in_threadpool(lambda: get_bot(request).send(session_id, caller.customer_id, text))
     except Exception as exc:
-        raise turn_error(exc, session_id) from None
+        raise turn_error(exc, session_id, _retry_after(request)) from None
 
 
 @router.post("/sessions", status_code=201, response_model=SessionCreated, responses=_UNAVAILABLE)
@@ -159,7 +174,7 @@ async def post_message(request: Request, body: MessageIn,
     for a grounded answer the model writes — sends each sentence live only after it passed the same
     checks, and finishes with the extractive answer from the first sentence that fails."""
     if not re.match(SESSION_ID_PATTERN, session_id):
-        raise HTTPException(404, detail="session not found")
+        raise _not_found()
     wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
     if wants_stream:
         return await _stream_turn(request, session_id, body.text)
@@ -177,7 +192,7 @@ async def _stream_turn(request: Request, session_id: str, text: str) -> EventSou
         session_id, customer_id, text, on_delta=on_delta, on_start=on_start)).start()
     kind, value = await live.get()
     if kind == "error":
-        raise turn_error(value, session_id)
+        raise turn_error(value, session_id, _retry_after(request))
     if kind == "end":
         t0 = time.perf_counter()
         payload = _done_payload(value)
@@ -189,9 +204,9 @@ async def _stream_turn(request: Request, session_id: str, text: str) -> EventSou
 async def get_session(request: Request, session_id: str = Path(max_length=64)) -> SessionView:
     """The masked transcript (every turn with its outcome, sources and hand-off), for this customer only."""
     if not re.match(SESSION_ID_PATTERN, session_id):
-        raise HTTPException(404, detail="session not found")
+        raise _not_found()
     bot = await run_in_threadpool(get_bot, request)
     try:
         return await run_in_threadpool(bot.view, session_id, caller_of(request).customer_id)
     except SessionNotFound:
-        raise HTTPException(404, detail="session not found") from None
+        raise _not_found() from None

@@ -13,8 +13,9 @@ from pydantic import BaseModel, Field, field_validator
 
 from kb.retrieval.retrieve import Passage
 from kb.service import KnowledgeBase
+from server.security import require_staff
 
-router = APIRouter(prefix="/v1/kb", tags=["knowledge base"])
+router = APIRouter(prefix="/v1/kb", tags=["knowledge base"], dependencies=[Depends(require_staff)])  # bank staff only
 
 
 class SearchRequest(BaseModel):

@@ -17,20 +17,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
 from agents.loan_review.schemas import PendingReview, ReviewerAction, ReviewResult
 from agents.loan_review.service import InvalidApplication, LoanReviewService, ReviewConflict, ReviewNotFound
 from server.api.errors import ErrorBody, FieldProblem
 from tools.credit.application import Application
+from server.security import require_staff
 
-router = APIRouter(prefix="/v1/loan", tags=["loan review"])
+router = APIRouter(prefix="/v1/loan", tags=["loan review"], dependencies=[Depends(require_staff)])  # bank staff only
 THREAD_ID = Path(pattern=r"^[A-Za-z0-9_-]{1,80}$", description="审查流水号（POST /v1/loan/review 返回的 thread_id）")
 
 
 def _service(request: Request):
     return LoanReviewService.from_services(request.app.state.services)
+
+
+def _thread_field(message: str) -> FieldProblem:
+    return FieldProblem(field="path.thread_id", message=message, type="not_found")
 
 
 def _error(status: int, message: str, fields: list[FieldProblem] | None = None) -> JSONResponse:
@@ -56,9 +61,9 @@ def resume(body: ReviewerAction, request: Request, thread_id: str = THREAD_ID) -
     try:
         return _service(request).resume(thread_id, body)
     except ReviewNotFound:
-        return _error(404, f"no loan review {thread_id}")
+        return _error(404, f"no loan review {thread_id}", [_thread_field("no such review")])
     except ReviewConflict as exc:
-        return _error(409, str(exc))
+        return _error(409, str(exc), [_thread_field("the review is not waiting for a reviewer")])
 
 
 @router.get("/reviews/pending", response_model=list[PendingReview])
@@ -73,5 +78,5 @@ def get_review(request: Request, thread_id: str = THREAD_ID) -> Any:
     """A review's decision, reasons, score, limit, price and memo (pending or completed)."""
     result = _service(request).get(thread_id)
     if result is None:
-        return _error(404, f"no loan review {thread_id}")
+        return _error(404, f"no loan review {thread_id}", [_thread_field("no such review")])
     return result

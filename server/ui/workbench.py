@@ -43,7 +43,8 @@ TABS: tuple[TabSpec, ...] = (
 
 
 def make_auth(settings: Settings, keys: ApiKeys):
-    """Staff login: a configured ``user:password`` pair, or any valid API key as the password."""
+    """Staff login: a configured ``user:password`` pair, or a *staff* API key as the password (a
+    customer's key never opens the workbench: it shows every customer's dialogs)."""
     users = {}
     for item in (s.strip() for s in settings.ui_users.split(",")):
         if item and ":" in item:
@@ -54,7 +55,8 @@ def make_auth(settings: Settings, keys: ApiKeys):
         expected = users.get(username)
         if expected is not None and hmac.compare_digest(expected.encode(), password.encode()):
             return True
-        return keys.lookup(password) is not None
+        caller = keys.lookup(password)
+        return caller is not None and caller.is_staff
 
     return check
 

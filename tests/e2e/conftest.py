@@ -90,7 +90,7 @@ def server(tmp_path_factory) -> Iterator[RunningServer]:
 
     data = tmp_path_factory.mktemp("e2e-data")
     corpus = copy_test_corpus(data / "corpus")
-    settings = Settings(_env_file=None, data_dir=data, corpus_dir=corpus, api_keys=f"{API_KEY}:cust_e2e",
+    settings = Settings(_env_file=None, data_dir=data, corpus_dir=corpus, api_keys=f"{API_KEY}:staff:e2e",
                         llm_provider="none", ui_users="", embedding_cache_dir=TEST_EMBED_CACHE)
     app = create_app(settings)
     services = app.state.services

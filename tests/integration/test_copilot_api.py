@@ -27,7 +27,7 @@ def make_app():
     from tests.conftest import TEST_EMBED_CACHE
 
     settings = Settings(_env_file=None, data_dir=Path(os.environ["COPILOT_IT_DATA_DIR"]),
-                        corpus_dir=ROOT / "kb" / "corpus", api_keys=f"{KEY}:staff_it", llm_provider="none",
+                        corpus_dir=ROOT / "kb" / "corpus", api_keys=f"{KEY}:staff:copilot_it", llm_provider="none",
                         embedding_cache_dir=TEST_EMBED_CACHE)
     return create_app(settings, with_ui=False)
 

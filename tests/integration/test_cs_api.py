@@ -1,4 +1,5 @@
-"""Customer-service and QA API over real HTTP: uvicorn on 127.0.0.1 running app.create_app (no UI).
+"""Customer-service and QA API over real HTTP: uvicorn on 127.0.0.1 running app.create_app (no UI),
+once with the embedded SQLite state and once on Postgres (``database_url``, tests/integration/conftest.py).
 
 Sessions, JSON and SSE replies, masked transcripts, cross-customer 404, 401/422/429, the official
 ``openai`` client against /v1/chat/completions (with and without streaming), a server restart in the
@@ -21,8 +22,9 @@ from tests.integration.uvicorn_proc import free_port, start_uvicorn, stop_uvicor
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-KEY_A, KEY_B, KEY_C = "aaaaaa-it-key", "bbbbbb-it-key", "cccccc-it-key"  # distinct 6-char key ids: the limiter buckets by them
-A, B = {"X-API-Key": KEY_A}, {"X-API-Key": KEY_B}
+KEY_A, KEY_B, KEY_C = "aaaaaa-it-key", "bbbbbb-it-key", "cccccc-it-key"
+KEY_STAFF = "ssssss-it-key"
+A, B, STAFF = {"X-API-Key": KEY_A}, {"X-API-Key": KEY_B}, {"X-API-Key": KEY_STAFF}
 ID = "110101199003074514"
 
 
@@ -33,23 +35,25 @@ def make_app():
     from tests.conftest import TEST_EMBED_CACHE
 
     settings = Settings(data_dir=Path(os.environ["CS_IT_DATA_DIR"]), corpus_dir=ROOT / "kb" / "corpus",
-                        api_keys=f"{KEY_A}:cust_demo_a,{KEY_B}:cust_demo_b,{KEY_C}:cust_c", rate_limit_per_min=120,
-                        embedding_cache_dir=TEST_EMBED_CACHE)
+                        api_keys=f"{KEY_A}:cust_demo_a,{KEY_B}:cust_demo_b,{KEY_C}:cust_c,{KEY_STAFF}:staff:qa_it",
+                        rate_limit_per_min=120, embedding_cache_dir=TEST_EMBED_CACHE,
+                        database_url=os.environ.get("CS_IT_DATABASE_URL", ""))
     return create_app(settings, with_ui=False)
 
 
 def _start(data_dir: Path, port: int) -> subprocess.Popen:
-    proc = start_uvicorn("tests.integration.test_cs_api:make_app", port, {"CS_IT_DATA_DIR": str(data_dir)},
-                         timeout_s=120)
+    env = {"CS_IT_DATA_DIR": str(data_dir), "CS_IT_DATABASE_URL": (data_dir / "database_url").read_text()}
+    proc = start_uvicorn("tests.integration.test_cs_api:make_app", port, env, timeout_s=120)
     # the first session builds the bot (FAQ vectors come from the embedding cache when warm)
     httpx.post(f"http://127.0.0.1:{port}/v1/cs/sessions", headers={"X-API-Key": KEY_C}, timeout=300)
     return proc
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory) -> Path:
+def data_dir(tmp_path_factory, database_url) -> Path:
     d = tmp_path_factory.mktemp("cs_api")
     shutil.copy(ROOT / "tools" / "data" / "cs_demo_accounts.json", d / "cs_accounts.json")
+    (d / "database_url").write_text(database_url)  # "" = SQLite files in d
     return d
 
 
@@ -170,18 +174,22 @@ def test_openai_client(server):
         client.chat.completions.create(model="puhui-cs", messages=[{"role": "assistant", "content": "hi"}])
 
 
-def test_qa_inspects_the_bots_own_session(server):
+def test_staff_qa_inspects_a_customers_bot_session(server):
     sid = new_session(server)
     say(server, sid, "理财保本吗")
-    r = httpx.post(url(server, "/v1/qa/inspect"), headers=A, timeout=60, json={
+    r = httpx.post(url(server, "/v1/qa/inspect"), headers=STAFF, timeout=60, json={
         "session_ids": [sid],
         "dialogs": [{"id": "h1", "turns": [{"role": "坐席", "text": "这个理财保本的"}, {"role": "客户", "text": "好"}]}]})
     assert r.status_code == 200, r.text
     reports = {rep["dialog_id"]: rep for rep in r.json()["reports"]}
     assert reports[sid]["passed"] and not reports["h1"]["passed"]
     assert "forbidden_promise" in {f["rule_id"] for f in reports["h1"]["findings"]}
-    assert httpx.post(url(server, "/v1/qa/inspect"), headers=B, json={"session_ids": [sid]}, timeout=30).status_code == 404
-    assert httpx.post(url(server, "/v1/qa/inspect"), headers=A, json={}, timeout=30).status_code == 422
+    for customer in (A, B):  # QA reads every customer's dialogs: staff only
+        r = httpx.post(url(server, "/v1/qa/inspect"), headers=customer, json={"session_ids": [sid]}, timeout=30)
+        assert r.status_code == 403 and r.json()["fields"][0]["field"] == "header.X-API-Key"
+    r = httpx.post(url(server, "/v1/qa/inspect"), headers=STAFF, json={"session_ids": ["cs_" + "0" * 24]}, timeout=30)
+    assert r.status_code == 404 and r.json()["fields"][0]["field"] == "session_ids.0"
+    assert httpx.post(url(server, "/v1/qa/inspect"), headers=STAFF, json={}, timeout=30).status_code == 422
 
 
 def test_rate_limit_429(server):

@@ -78,7 +78,7 @@ def stack(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
            "PUHUI_DATA_DIR": str(base / "var"), "PUHUI_CORPUS_DIR": str(copy_test_corpus(base / "corpus")),
-           "PUHUI_API_KEYS": f"{KEY}:cust_e2e", "PUHUI_UI_USERS": "", "PUHUI_EMBEDDING_CACHE_DIR": str(TEST_EMBED_CACHE),
+           "PUHUI_API_KEYS": f"{KEY}:staff:e2e", "PUHUI_UI_USERS": "", "PUHUI_EMBEDDING_CACHE_DIR": str(TEST_EMBED_CACHE),
            "PUHUI_LLM_PROVIDER": "openai", "PUHUI_LLM_BASE_URL": llama.base_url, "PUHUI_LLM_MODEL": "gemma3-270m",
            "PUHUI_LLM_TIMEOUT_S": "60", "PUHUI_LLM_MAX_RETRIES": "0", "PUHUI_LLM_MAX_TOKENS": "48",
            "PUHUI_LLM_TEMPERATURE": "0", "PUHUI_LLM_STRUCTURED_METHOD": "prompt", "PUHUI_LLM_MAX_INFLIGHT": "2"}

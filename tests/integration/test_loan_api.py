@@ -1,7 +1,6 @@
-"""Loan-review API on a real uvicorn server on 127.0.0.1: review, refer, restart, resume, 404/409/422.
-
-The server is a minimal FastAPI app (``make_app``, started with ``--factory``) that includes only the
-loan router and a Services-like object, as app.py provides them.
+"""Loan-review API on a real uvicorn server on 127.0.0.1: review, refer, restart, resume, 404/409/422,
+on the embedded SQLite state and on Postgres (the same test, ``database_url``). The server runs the
+real composition root (app.create_app, no UI); loan review is for staff keys only.
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ import json
 import os
 import subprocess
 from pathlib import Path
-from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -19,36 +17,24 @@ from tests.integration.uvicorn_proc import free_port, start_uvicorn, stop_uvicor
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
+STAFF_KEY, CUSTOMER_KEY = "loan-it-staff-key", "loan-it-customer-key"
+STAFF = {"X-API-Key": STAFF_KEY}
 
 
 def make_app():
-    """uvicorn factory (runs in the server process): settings from LOAN_IT_DATA_DIR."""
-    from fastapi import FastAPI, Request
-    from fastapi.exceptions import RequestValidationError
-    from fastapi.responses import JSONResponse
-
+    """uvicorn factory (runs in the server process): settings from LOAN_IT_DATA_DIR / LOAN_IT_DATABASE_URL."""
+    from app import create_app
     from core.settings import Settings
-    from kb.corpus import load_corpus
-    from server.api.loan import router
 
-    settings = Settings(data_dir=Path(os.environ["LOAN_IT_DATA_DIR"]), corpus_dir=ROOT / "kb" / "corpus")
-    app = FastAPI()
-    app.state.services = SimpleNamespace(settings=settings, corpus=load_corpus(settings.corpus_dir),
-                                         checkpointer_path=settings.checkpoint_db)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError):  # same shape as app.py's handler
-        fields = [{"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"], "type": e["type"]}
-                  for e in exc.errors()]
-        return JSONResponse(status_code=422, content={"error": "invalid request", "fields": fields})
-
-    app.include_router(router)
-    return app
+    settings = Settings(data_dir=Path(os.environ["LOAN_IT_DATA_DIR"]), corpus_dir=ROOT / "kb" / "corpus",
+                        database_url=os.environ.get("LOAN_IT_DATABASE_URL", ""),
+                        api_keys=f"{STAFF_KEY}:staff:loan_it,{CUSTOMER_KEY}:cust_loan_it")
+    return create_app(settings, with_ui=False)
 
 
-def _start(data_dir: Path, port: int) -> subprocess.Popen:
-    return start_uvicorn("tests.integration.test_loan_api:make_app", port, {"LOAN_IT_DATA_DIR": str(data_dir)},
-                         ready_path="/openapi.json")
+def _start(data_dir: Path, port: int, database_url: str) -> subprocess.Popen:
+    return start_uvicorn("tests.integration.test_loan_api:make_app", port,
+                         {"LOAN_IT_DATA_DIR": str(data_dir), "LOAN_IT_DATABASE_URL": database_url})
 
 
 @pytest.fixture(scope="module")
@@ -57,60 +43,64 @@ def cases() -> dict[str, dict]:
     return {c["id"]: c["input"] for c in map(json.loads, lines)}
 
 
-def test_review_refer_restart_resume(tmp_path, cases):
+def test_review_refer_restart_resume(tmp_path, cases, database_url):
     data = tmp_path / "var"
     port = free_port()
     base = f"http://127.0.0.1:{port}/v1/loan"
-    proc = _start(data, port)
+    proc = _start(data, port, database_url)
     try:
-        r = httpx.post(f"{base}/review", json=cases["refer_rf02_overdue_3"], timeout=60)
+        r = httpx.post(f"{base}/review", json=cases["refer_rf02_overdue_3"], headers={"X-API-Key": CUSTOMER_KEY},
+                       timeout=60)
+        assert r.status_code == 403  # a customer's key never reaches loan review
+        r = httpx.post(f"{base}/review", json=cases["refer_rf02_overdue_3"], headers=STAFF, timeout=60)
         assert r.status_code == 200, r.text
         body = r.json()
         assert body["status"] == "pending_review" and "RF02_OVERDUE_COUNT" in body["rule_ids"]
         thread = body["thread_id"]
-        pending = httpx.get(f"{base}/reviews/pending", timeout=30).json()
+        pending = httpx.get(f"{base}/reviews/pending", headers=STAFF, timeout=30).json()
         assert [p["thread_id"] for p in pending] == [thread]
 
         bad = json.loads(json.dumps(cases["approve_pharmacy"]))
         good_id = bad["owner"]["id_number"]
         bad["owner"]["id_number"] = good_id[:17] + ("1" if good_id[17] == "0" else "0")  # wrong check digit
-        r = httpx.post(f"{base}/review", json=bad, timeout=30)
+        r = httpx.post(f"{base}/review", headers=STAFF, json=bad, timeout=30)
         assert r.status_code == 422 and "owner.id_number" in [f["field"] for f in r.json()["fields"]]
         assert bad["owner"]["id_number"] not in r.text
         bad = json.loads(json.dumps(cases["approve_pharmacy"]))
         bad["loan"]["product"] = "prod_space_loan"
-        r = httpx.post(f"{base}/review", json=bad, timeout=30)
+        r = httpx.post(f"{base}/review", headers=STAFF, json=bad, timeout=30)
         assert r.status_code == 422 and r.json()["fields"][0]["field"] == "loan.product"
     finally:
         stop_uvicorn(proc)
 
-    proc = _start(data, port)  # the restart: the paused review must still be there
+    proc = _start(data, port, database_url)  # the restart: the paused review must still be there
     try:
-        r = httpx.get(f"{base}/review/{thread}", timeout=30)
+        r = httpx.get(f"{base}/review/{thread}", headers=STAFF, timeout=30)
         assert r.status_code == 200 and r.json()["status"] == "pending_review"
-        r = httpx.post(f"{base}/review/{thread}/resume", json={"decision": "maybe", "comment": "x", "reviewer": "a"},
+        r = httpx.post(f"{base}/review/{thread}/resume", headers=STAFF, json={"decision": "maybe", "comment": "x", "reviewer": "a"},
                        timeout=30)
         assert r.status_code == 422
-        r = httpx.post(f"{base}/review/{thread}/resume",
+        r = httpx.post(f"{base}/review/{thread}/resume", headers=STAFF,
                        json={"decision": "approve", "comment": "逾期系疫情期间，已结清，同意", "reviewer": "李审查"},
                        timeout=60)
         assert r.status_code == 200, r.text
         done = r.json()
         assert done["status"] == "completed" and done["decision"] == "approve" and done["review"]["reviewer"] == "李审查"
-        r = httpx.post(f"{base}/review/{thread}/resume", json={"decision": "decline", "comment": "重复", "reviewer": "李"},
+        r = httpx.post(f"{base}/review/{thread}/resume", headers=STAFF, json={"decision": "decline", "comment": "重复", "reviewer": "李"},
                        timeout=30)
-        assert r.status_code == 409
-        r = httpx.post(f"{base}/review/loan-nosuchthread/resume",
+        assert r.status_code == 409 and r.json()["fields"][0]["field"] == "path.thread_id"
+        r = httpx.post(f"{base}/review/loan-nosuchthread/resume", headers=STAFF,
                        json={"decision": "approve", "comment": "同意放款", "reviewer": "李"}, timeout=30)
         assert r.status_code == 404
-        assert httpx.get(f"{base}/review/loan-nosuchthread", timeout=30).status_code == 404
-        assert httpx.get(f"{base}/reviews/pending", timeout=30).json() == []
-        r = httpx.post(f"{base}/review", json=cases["approve_supermarket"], timeout=60)
+        assert httpx.get(f"{base}/review/loan-nosuchthread", headers=STAFF, timeout=30).status_code == 404
+        assert httpx.get(f"{base}/reviews/pending", headers=STAFF, timeout=30).json() == []
+        r = httpx.post(f"{base}/review", headers=STAFF, json=cases["approve_supermarket"], timeout=60)
         assert r.status_code == 200 and r.json()["decision"] == "approve"
     finally:
         stop_uvicorn(proc)
 
     from tools.credit.audit import AuditLog
+    from tools.storage import PostgresDatabase
 
-    log = AuditLog(data / "audit.sqlite")
+    log = AuditLog(PostgresDatabase(database_url) if database_url else data / "audit.sqlite")
     assert [x["event"] for x in log.records()] == ["referred", "reviewed", "decided"] and log.verify().ok

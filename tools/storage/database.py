@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -133,6 +134,44 @@ class SqliteDatabase(Database):
             self.conn.close()
 
 
+class BreakerPool(ConnectionPool):
+    """A pool that fails fast while the server is known to be down: after a checkout failed (no
+    connection for ``timeout``), checkouts raise ``PoolTimeout`` at once for ``cooldown_s``; then
+    one caller probes (waiting up to ``cooldown_s``) while the others keep failing fast. Every user of
+    the pool — our tables and LangGraph's saver — gets this, so an outage costs each request
+    milliseconds, not the pool timeout."""
+
+    def __init__(self, *args: Any, cooldown_s: float = 1.0, **kwargs: Any):
+        self.cooldown_s = cooldown_s
+        self._down_until = 0.0
+        self._failed_at = -1e9  # when a new connection to the server last failed
+        self._probing = threading.Lock()
+        super().__init__(*args, reconnect_failed=self._connect_failed, **kwargs)
+
+    def _connect_failed(self, _pool: Any) -> None:
+        self._failed_at = time.monotonic()
+
+    def getconn(self, timeout: float | None = None):  # type: ignore[override]
+        if time.monotonic() < self._down_until:
+            raise PoolTimeout("postgres recently unreachable (circuit open)")
+        probe = self._down_until > 0
+        if probe and not self._probing.acquire(blocking=False):
+            raise PoolTimeout("postgres recently unreachable (another request is probing)")
+        try:  # a probe waits at most the cooldown: a server that is back connects in milliseconds
+            conn = super().getconn(min(timeout or self.timeout, self.cooldown_s) if probe else timeout)
+        except (PoolTimeout, psycopg.OperationalError):
+            # open the circuit only when the server refused new connections meanwhile: a pool that
+            # is merely busy (every connection checked out) must keep queueing, not reject everyone
+            if probe or time.monotonic() - self._failed_at < self.timeout + 1:
+                self._down_until = time.monotonic() + self.cooldown_s
+            raise
+        finally:
+            if probe:
+                self._probing.release()
+        self._down_until = 0.0
+        return conn
+
+
 class PostgresDatabase(Database):
     """A psycopg connection pool. Connections are autocommit with dict rows and no server-side
     prepared statements — what LangGraph's PostgresSaver requires — so the saver shares this pool
@@ -140,11 +179,11 @@ class PostgresDatabase(Database):
 
     dialect: Dialect = "postgres"
 
-    def __init__(self, url: str, *, pool_size: int = 8, timeout_s: float = 3.0):
+    def __init__(self, url: str, *, pool_size: int = 8, timeout_s: float = 2.0):
         self.timeout_s = timeout_s
         self.checkpointer: Any = None  # LangGraph's PostgresSaver over this pool (agents/common/checkpoint.py)
-        self.pool = ConnectionPool(
-            url, min_size=1, max_size=max(1, pool_size), timeout=timeout_s, open=False, name="puhui",
+        self.pool = BreakerPool(
+            url, min_size=1, max_size=max(1, pool_size), timeout=timeout_s, open=False, name="puhui", cooldown_s=1.0,
             kwargs={"autocommit": True, "prepare_threshold": None, "row_factory": dict_row,
                     "connect_timeout": max(1, int(timeout_s))},
             check=ConnectionPool.check_connection, reconnect_timeout=0)
@@ -175,7 +214,7 @@ class PostgresDatabase(Database):
         self.pool.close()
 
 
-def open_database(url: str, sqlite_path: Path, *, pool_size: int = 8, timeout_s: float = 3.0,
+def open_database(url: str, sqlite_path: Path, *, pool_size: int = 8, timeout_s: float = 2.0,
                   synchronous: str = "NORMAL") -> Database:
     """Postgres when ``url`` is a postgresql:// URL, else the SQLite file ``sqlite_path``."""
     if url.startswith(("postgresql://", "postgres://")):

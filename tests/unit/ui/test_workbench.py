@@ -66,10 +66,12 @@ def test_mode_banner_names_the_active_mode():
     assert "大模型模式：qwen2.5-7b" in mode_banner(llm)
 
 
-def test_staff_login_accepts_configured_users_and_api_keys_only():
-    check = make_auth(Settings(_env_file=None, ui_users="alice:s3cret-pass"), ApiKeys("staff-key-123456:cust_x"))
+def test_staff_login_accepts_configured_users_and_staff_keys_only():
+    keys = ApiKeys("staff-key-123456:staff:li, customer-key-1234:cust_x")
+    check = make_auth(Settings(_env_file=None, ui_users="alice:s3cret-pass"), keys)
     assert check("alice", "s3cret-pass")
     assert check("anyone", "staff-key-123456")
+    assert not check("anyone", "customer-key-1234")  # a customer's key never opens the workbench
     assert not check("alice", "wrong")
     assert not check("bob", "s3cret-pass")
     assert not check("", "")
