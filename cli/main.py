@@ -70,8 +70,10 @@ def serve(
         console.print(f"开发用 API 密钥保存在 {keyfile}（staff 密钥可登录工作台：任意用户名 + 该密钥）")
     h, p = host or settings.host, port or settings.port
     console.print(f"Puhui 已启动：API http://{h}:{p}/docs ｜ 工作台 http://{h}:{p}/ui ｜ {n} 个工作进程")
+    # a worker busy building its assistants on a loaded machine can miss uvicorn's 5 s health ping and
+    # be killed and restarted in a loop (seen in the fault tests): give it a minute
     uvicorn.run("app:serve_api" if no_ui else "app:serve_app", factory=True, host=h, port=p, workers=n,
-                log_level="info")
+                log_level="info", timeout_worker_healthcheck=60)
 
 
 def _register_all() -> None:

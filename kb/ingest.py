@@ -2,11 +2,12 @@
 
 Each run: (1) *reconcile* — delete vectors that no manifest row owns (left by an interrupted run) and
 re-queue files whose rows lost their vectors; (2) drop files that disappeared; (3) re-chunk files
-that are new, changed, or had errors last time (unchanged ones are skipped by content hash); for each
-file upsert only the new chunk vectors, *then* commit its manifest rows in one transaction, *then*
-delete its stale vectors; (4) rebuild BM25 from the manifest. A kill -9 at any point therefore leaves
-at worst orphan vectors or an uncommitted file, both repaired by the next run; embeddings already
-computed come back from the embedder's cache.
+that are new, changed, or had errors last time (unchanged ones are skipped by content hash), upsert
+only the new chunk vectors, *then* commit every file's manifest rows (and the removal of deleted files)
+in one transaction, *then* delete the stale vectors; (4) rebuild BM25 from the manifest. Searches only
+return chunks the manifest lists, so a kill -9 at any point leaves the index in the old state or the
+new one — never a mix — with at worst orphan vectors, repaired by the next run; embeddings already
+computed come back from the embedder's cache (tests/integration/test_ingest_kill.py: 20 random kills).
 
 A malformed file is reported as ``path:line: message`` and skipped; if an earlier version was
 indexed it stays indexed (the bot keeps answering from the last good text). Bad FAQ entries are
@@ -177,11 +178,7 @@ def ingest(corpus_dir: Path, index_dir: Path, store: ChromaStore, embedder: Embe
         on_disk[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
         progress("Scanning corpus", i, len(files))
     report.deleted = sorted(set(indexed) - set(on_disk))
-    if report.deleted:
-        gone = set().union(*(manifest.chunk_ids(p) for p in report.deleted))
-        manifest.remove_files(report.deleted)  # rows first: a crash now only leaves orphans
-        store.delete(sorted(gone))
-        report.chunks_deleted += len(gone)
+    gone = set().union(*(manifest.chunk_ids(p) for p in report.deleted)) if report.deleted else set()
 
     jobs = [_Job(rel, sha, "new" if rel not in indexed else "changed" if indexed[rel][0] != sha else "recheck")
             for rel, sha in on_disk.items()
@@ -197,24 +194,29 @@ def ingest(corpus_dir: Path, index_dir: Path, store: ChromaStore, embedder: Embe
     todo = [j for j in jobs if j.chunks or not j.errors]  # unreadable: keep the version indexed before
     total_new = sum(1 for j in todo for c in j.chunks if c.id not in old_ids[j.rel])
     done = 0
-    for group in _groups(todo, old_ids, GROUP_CHUNKS):
-        # small files are embedded together (e5 batches well); every file of the group is committed
-        # only after the whole group's vectors are in the store
+    for group in _groups(todo, old_ids, GROUP_CHUNKS):  # small files embedded together (e5 batches well)
         new = [c for j in group for c in j.chunks if c.id not in old_ids[j.rel]]
         if new:
             store.upsert(new, embed_chunks(embedder, new, progress, done, total_new))
             done += len(new)
-        for job in group:
-            manifest.commit_file(job.rel, job.sha, job.chunks, errors=len(job.errors))
-            stale = old_ids[job.rel] - {c.id for c in job.chunks}
-            if stale:
-                store.delete(sorted(stale))
-            report.chunks_added += sum(1 for c in job.chunks if c.id not in old_ids[job.rel])
-            report.chunks_deleted += len(stale)
-            if job.kind == "new":
-                report.added.append(job.rel)
-            elif job.kind == "changed":
-                report.changed.append(job.rel)
+    # every vector of the new state is in the store: one manifest transaction now switches the whole
+    # index (changed, added and deleted files together) from the old state to the new one, so a kill
+    # at any moment leaves one or the other, never a mix; stale vectors are deleted after the switch
+    manifest.commit_files([(j.rel, j.sha, j.chunks, len(j.errors)) for j in todo], removed=report.deleted)
+    stale = set(gone)
+    for job in todo:
+        dropped = old_ids[job.rel] - {c.id for c in job.chunks}
+        stale |= dropped
+        report.chunks_added += sum(1 for c in job.chunks if c.id not in old_ids[job.rel])
+        report.chunks_deleted += len(dropped)
+        if job.kind == "new":
+            report.added.append(job.rel)
+        elif job.kind == "changed":
+            report.changed.append(job.rel)
+    report.chunks_deleted += len(gone)
+    live = manifest.chunk_ids()
+    if stale - live:  # an unchanged chunk moved between files stays
+        store.delete(sorted(stale - live))
 
     progress("Building BM25", 0, 1)
     lexical = paths.lexical(tokenizer)

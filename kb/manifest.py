@@ -97,6 +97,21 @@ class Manifest:
                            "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             db.execute("INSERT OR REPLACE INTO files (path, sha256, errors) VALUES (?, ?, ?)", (path, sha256, errors))
 
+    def commit_files(self, files: Sequence[tuple[str, str, Sequence[Chunk], int]], removed: Iterable[str] = ()) -> None:
+        """In ONE transaction: make each ``(path, sha256, chunks, errors)`` the indexed content of its
+        path and drop ``removed`` paths — an ingest run's whole change, applied at once."""
+        with self._db() as db:
+            for p in removed:
+                db.execute("DELETE FROM chunks WHERE path=?", (p,))
+                db.execute("DELETE FROM files WHERE path=?", (p,))
+            for path, sha256, chunks, errors in files:
+                rows = [(c.id, path, i, c.doc_id, c.text, c.search_text, json.dumps(c.metadata(), ensure_ascii=False))
+                        for i, c in enumerate(chunks)]
+                db.execute("DELETE FROM chunks WHERE path=?", (path,))
+                db.executemany("INSERT OR REPLACE INTO chunks (id, path, ord, doc_id, text, search_text, meta) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                db.execute("INSERT OR REPLACE INTO files (path, sha256, errors) VALUES (?, ?, ?)", (path, sha256, errors))
+
     def remove_files(self, paths: Iterable[str]) -> None:
         with self._db() as db:
             for p in paths:

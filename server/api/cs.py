@@ -109,7 +109,15 @@ async def run_turn(request: Request, session_id: str, text: str) -> TurnResult:
         raise turn_error(exc, session_id, _retry_after(request)) from None
 
 
-@router.post("/sessions", status_code=201, response_model=SessionCreated, responses=_UNAVAILABLE)
+#: OpenAPI links: a created session's id feeds the turn and transcript routes (stateful API fuzzing follows them)
+_SESSION_LINKS = {201: {"description": "the new session and the bot's greeting", "links": {
+    "PostMessage": {"operationRef": "#/paths/~1v1~1cs~1sessions~1{session_id}~1messages/post",
+                    "parameters": {"path.session_id": "$response.body#/session_id"}},
+    "GetSession": {"operationRef": "#/paths/~1v1~1cs~1sessions~1{session_id}/get",
+                   "parameters": {"path.session_id": "$response.body#/session_id"}}}}}
+
+
+@router.post("/sessions", status_code=201, response_model=SessionCreated, responses={**_UNAVAILABLE, **_SESSION_LINKS})
 async def create_session(request: Request, body: CreateSession | None = None) -> SessionCreated:
     caller = caller_of(request)
     bot = await run_in_threadpool(get_bot, request)

@@ -42,8 +42,15 @@ def _error(status: int, message: str, fields: list[FieldProblem] | None = None) 
     return JSONResponse(status_code=status, content=ErrorBody(error=message, fields=fields or []).model_dump())
 
 
+_REVIEW_LINKS = {200: {"description": "the decision, or status pending_review", "links": {
+    "GetReview": {"operationRef": "#/paths/~1v1~1loan~1review~1{thread_id}/get",
+                  "parameters": {"path.thread_id": "$response.body#/thread_id"}},
+    "ResumeReview": {"operationRef": "#/paths/~1v1~1loan~1review~1{thread_id}~1resume/post",
+                     "parameters": {"path.thread_id": "$response.body#/thread_id"}}}}}
+
+
 @router.post("/review", response_model=ReviewResult,
-             responses={422: {"model": ErrorBody, "description": "invalid fields (each named)"}})
+             responses={**_REVIEW_LINKS, 422: {"model": ErrorBody, "description": "invalid fields (each named)"}})
 def review(body: Application, request: Request) -> Any:
     """Review a loan application end to end (rules, scorecard, limit and price, decision, memo, audit)."""
     try:

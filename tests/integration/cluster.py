@@ -54,7 +54,7 @@ class Cluster:
     base: Path
     port: int
     database_url: str
-    chroma_port: int
+    chroma_port: int | None  # None: Chroma embedded in each worker (one worker only)
     workers: int = 2
     rate_limit_per_min: int = 120
     proc: subprocess.Popen | None = None
@@ -72,10 +72,11 @@ class Cluster:
     def env(self) -> dict[str, str]:
         keys = ",".join([*(f"{k}:staff:cluster{i}" for i, k in enumerate(STAFF_KEYS)),
                          *(f"{k}:{c}" for k, c in CUSTOMER_KEYS.items())])
+        chroma = {"PUHUI_CHROMA_MODE": "embedded"} if self.chroma_port is None else {
+            "PUHUI_CHROMA_MODE": "server", "PUHUI_CHROMA_HOST": "127.0.0.1", "PUHUI_CHROMA_PORT": str(self.chroma_port)}
         return {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
                 "PUHUI_DATA_DIR": str(self.base / "var"), "PUHUI_CORPUS_DIR": str(self.base / "corpus"),
-                "PUHUI_DATABASE_URL": self.database_url, "PUHUI_CHROMA_MODE": "server",
-                "PUHUI_CHROMA_HOST": "127.0.0.1", "PUHUI_CHROMA_PORT": str(self.chroma_port),
+                "PUHUI_DATABASE_URL": self.database_url, **chroma,
                 "PUHUI_API_KEYS": keys, "PUHUI_RATE_LIMIT_PER_MIN": str(self.rate_limit_per_min),
                 "PUHUI_EMBEDDING_CACHE_DIR": str(TEST_EMBED_CACHE), "PUHUI_LLM_PROVIDER": "none"}
 
@@ -138,6 +139,7 @@ class Cluster:
         return httpx.Client(base_url=self.url, headers={"X-API-Key": key}, timeout=timeout)
 
 
-def make_cluster(base: Path, database_url: str, **kw) -> Cluster:
+def make_cluster(base: Path, database_url: str, *, chroma_server: bool = True, **kw) -> Cluster:
     small_corpus(base / "corpus")
-    return Cluster(base=base, port=free_port(), database_url=database_url, chroma_port=free_port(), **kw)
+    return Cluster(base=base, port=free_port(), database_url=database_url,
+                   chroma_port=free_port() if chroma_server else None, **kw)

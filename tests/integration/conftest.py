@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from tests.integration.cluster import make_cluster
 from tests.integration.postgres import pg_bindir, remove_postgres, start_postgres
 
 
@@ -28,3 +29,14 @@ def database_url(request) -> str:
         return ""
     server = request.getfixturevalue("pg_server")
     return server.create_database(f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture(scope="session")
+def api_server(tmp_path_factory):
+    """One ``puhui serve --no-ui`` (one worker, embedded SQLite + Chroma, the small corpus indexed) for
+    the tests that only talk to the API: the authorisation matrix, the schema fuzzing, the PII scan."""
+    c = make_cluster(tmp_path_factory.mktemp("api-server"), "", chroma_server=False, workers=1,
+                     rate_limit_per_min=100_000)
+    c.start()
+    yield c
+    c.stop()

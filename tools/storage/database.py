@@ -28,6 +28,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from tools.storage.errors import StoreUnavailable
 
 Dialect = Literal["sqlite", "postgres"]
+PROBE_TIMEOUT_S = 0.2
 
 
 class Tx:
@@ -134,10 +135,17 @@ class SqliteDatabase(Database):
             self.conn.close()
 
 
+class _ServerDown(BaseException):
+    """Raised by the pool's connection check when the server refuses new connections: a
+    BaseException, so psycopg_pool's retry loop re-raises it at once instead of waiting ``timeout``
+    for a connection that cannot come."""
+
+
 class BreakerPool(ConnectionPool):
     """A pool that fails fast while the server is known to be down: after a checkout failed (no
-    connection for ``timeout``), checkouts raise ``PoolTimeout`` at once for ``cooldown_s``; then
-    one caller probes (waiting up to ``cooldown_s``) while the others keep failing fast. Every user of
+    connection for ``timeout``, or the pool failed to open a new one), checkouts raise ``PoolTimeout``
+    at once for ``cooldown_s``; then one caller probes (waiting ``PROBE_TIMEOUT_S``) while the others
+    keep failing fast. Every user of
     the pool — our tables and LangGraph's saver — gets this, so an outage costs each request
     milliseconds, not the pool timeout."""
 
@@ -146,10 +154,24 @@ class BreakerPool(ConnectionPool):
         self._down_until = 0.0
         self._failed_at = -1e9  # when a new connection to the server last failed
         self._probing = threading.Lock()
-        super().__init__(*args, reconnect_failed=self._connect_failed, **kwargs)
+        super().__init__(*args, reconnect_failed=self._connect_failed, check=self._check, **kwargs)
+
+    def _check(self, conn: Any) -> None:
+        """A pooled connection failed its check: a dead connection (the server restarted: take a
+        fresh one) or a dead server (fail now). One direct connection attempt tells which."""
+        try:
+            ConnectionPool.check_connection(conn)
+        except Exception:
+            try:
+                psycopg.connect(self.conninfo, connect_timeout=1).close()
+            except psycopg.OperationalError:
+                raise _ServerDown() from None
+            raise
 
     def _connect_failed(self, _pool: Any) -> None:
+        """The pool could not open a new connection: the server is down; stop waiting for it."""
         self._failed_at = time.monotonic()
+        self._down_until = self._failed_at + self.cooldown_s
 
     def getconn(self, timeout: float | None = None):  # type: ignore[override]
         if time.monotonic() < self._down_until:
@@ -157,8 +179,12 @@ class BreakerPool(ConnectionPool):
         probe = self._down_until > 0
         if probe and not self._probing.acquire(blocking=False):
             raise PoolTimeout("postgres recently unreachable (another request is probing)")
-        try:  # a probe waits at most the cooldown: a server that is back connects in milliseconds
-            conn = super().getconn(min(timeout or self.timeout, self.cooldown_s) if probe else timeout)
+        try:  # a probe waits briefly: a server that is back connects in milliseconds (a slower connect
+            # still completes in the pool's background and serves the next request)
+            conn = super().getconn(PROBE_TIMEOUT_S if probe else timeout)
+        except _ServerDown:
+            self._down_until = time.monotonic() + self.cooldown_s
+            raise PoolTimeout("postgres unreachable (connection refused)") from None
         except (PoolTimeout, psycopg.OperationalError):
             # open the circuit only when the server refused new connections meanwhile: a pool that
             # is merely busy (every connection checked out) must keep queueing, not reject everyone
@@ -186,7 +212,7 @@ class PostgresDatabase(Database):
             url, min_size=1, max_size=max(1, pool_size), timeout=timeout_s, open=False, name="puhui", cooldown_s=1.0,
             kwargs={"autocommit": True, "prepare_threshold": None, "row_factory": dict_row,
                     "connect_timeout": max(1, int(timeout_s))},
-            check=ConnectionPool.check_connection, reconnect_timeout=0)
+            reconnect_timeout=0)
         self.pool.open(wait=False)  # a server that is down now is connected to when it comes back
 
     @staticmethod

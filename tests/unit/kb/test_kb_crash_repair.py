@@ -50,12 +50,12 @@ def test_exception_mid_ingest_is_repaired(tmp_path, e5, write_corpus, monkeypatc
     kb.store = _FailingStore(e5, path=tmp_path / "index" / "chroma", collection="test-kb")
     with pytest.raises(RuntimeError, match="injected"):
         kb.ingest()
-    assert len(kb.manifest.files()) == 1  # only the first file was committed
-    assert kb.store.ids() - kb.manifest.chunk_ids()  # orphans from the partial upsert
+    assert len(kb.manifest.files()) == 0  # nothing committed: the index is still in its old (empty) state
+    assert kb.store.ids() - kb.manifest.chunk_ids()  # orphans from the upserts before the failure
 
     fresh = _kb(tmp_path, corpus, e5)
     report = fresh.ingest()
-    assert report.repaired >= 1 and len(report.added) == 3
+    assert report.repaired >= 1 and len(report.added) == 4  # all four: none was committed before
     _assert_consistent_and_complete(fresh, 4)
 
 
@@ -65,16 +65,14 @@ _CHILD = textwrap.dedent("""\
     from kb.manifest import Manifest
     from kb.service import KnowledgeBase
     index, corpus, cache, mode = sys.argv[1:5]
-    real_commit = Manifest.commit_file
-    state = {"n": 0}
+    real_commit = Manifest.commit_files
     def commit(self, *a, **kw):
-        state["n"] += 1
-        if mode == "before-commit" and state["n"] == 2:
-            os.kill(os.getpid(), signal.SIGKILL)   # file 2's vectors are in Chroma, its rows are not
+        if mode == "before-commit":
+            os.kill(os.getpid(), signal.SIGKILL)   # every vector is in Chroma, no row is committed
         real_commit(self, *a, **kw)
-        if mode == "after-commit" and state["n"] == 1:
+        if mode == "after-commit":
             os.kill(os.getpid(), signal.SIGKILL)   # rows committed, stale vectors not yet deleted
-    Manifest.commit_file = commit
+    Manifest.commit_files = commit
     kb = KnowledgeBase(index_dir=index, corpus_dir=corpus, collection="test-kb",
                        embedder=E5Embedder(threads=1, cache_dir=cache))
     kb.ingest()
