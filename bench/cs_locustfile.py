@@ -19,33 +19,12 @@ from pathlib import Path
 
 from locust import HttpUser, constant, events, task
 
+from bench.cs_messages import MESSAGES, parse_server_timing
+
 ROOT = Path(__file__).resolve().parents[1]
 KEY = os.environ.get("CS_BENCH_KEY", "bench-key-0001")
 PACING = float(os.environ.get("CS_PACING", "2"))
 _timings: dict[str, list[float]] = defaultdict(list)
-
-
-def _messages() -> list[str]:
-    out = []
-    for line in (ROOT / "eval" / "datasets" / "customer_service.jsonl").read_text(encoding="utf-8").splitlines():
-        case = json.loads(line)
-        if not case["input"].get("history") and not case["expected"]["handoff"]:
-            out.append(case["input"]["message"])
-    for line in (ROOT / "bench" / "data" / "cs_calibration.jsonl").read_text(encoding="utf-8").splitlines():
-        out.append(json.loads(line)["question"])
-    return out
-
-
-MESSAGES = _messages()
-
-
-def parse_server_timing(header: str) -> dict[str, float]:
-    out = {}
-    for part in header.split(","):
-        name, _, dur = part.strip().partition(";dur=")
-        if name and dur:
-            out[name] = float(dur)
-    return out
 
 
 def fixed_schedule(user: "Customer") -> float:

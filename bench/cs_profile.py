@@ -27,7 +27,7 @@ import httpx
 from pyinstrument import Profiler
 
 from app import create_app
-from bench.cs_locustfile import MESSAGES, parse_server_timing
+from bench.cs_messages import MESSAGES, parse_server_timing
 from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     embedding_adapter: bool = Field(
         True, description="Apply the trained bank-question adapter (kb/models/e5_bank_adapter.npz) to the KB index's e5 vectors"
     )
+    embedding_query_memo: int = Field(
+        4096, ge=0, le=1_000_000, description="Query vectors kept in memory per process (LRU; 0 = off)")
     embedding_cache_dir: Path | None = Field(
         None, description="Content-hash vector cache (default data_dir/embed_cache); safe to share between processes"
     )

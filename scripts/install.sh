@@ -15,6 +15,11 @@ if [ "$mode" = "test" ]; then
   if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei) >/dev/null
   fi
+  # PostgreSQL 15 for the Postgres back-end tests (tests/integration/postgres.py starts it on 127.0.0.1
+  # under a temp data dir; the Debian package's own cluster is not used)
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null
+  fi
 else
   .venv/bin/pip install -q -e .
 fi

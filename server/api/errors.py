@@ -23,7 +23,8 @@ class ErrorBody(BaseModel):
 
 
 #: the field a status is about when the raising code named none (auth and rate limits: the key header)
-_DEFAULT_FIELD = {401: "header.X-API-Key", 403: "header.X-API-Key", 429: "header.X-API-Key"}
+#: (400 is FastAPI's "error parsing the body" for an optional body that is not JSON; found by schemathesis)
+_DEFAULT_FIELD = {400: "body", 401: "header.X-API-Key", 403: "header.X-API-Key", 429: "header.X-API-Key"}
 
 
 def http_error_body(status: int, detail: Any) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """``kill -9`` of the ingest at random moments, 20 times: after each kill the index is entirely the
 corpus state before that ingest or entirely the state after it (never a mix of files), every indexed
-row has its vector, search works; the next ingest completes the new state.
+row has its vector, search agrees with the state; the next ingest completes the new state (which
+the next trial's check verifies as its "before").
 
 Each trial changes every file (a unique sentence), adds one file and deletes another, then starts an
 ingest and SIGKILLs it after a random delay within the measured length of an ingest. The ingests run
@@ -57,18 +58,24 @@ ZYGOTE = textwrap.dedent("""\
         if cmd in ("ingest", "check"):
             sys_marker = arg
             pid = os.fork()
-            if pid == 0:
+            if pid == 0:  # the child reports through a file: stdout is the zygote's protocol
+                out_file = os.path.join(os.path.dirname(index), f"result-{os.getpid()}.json")
                 try:
                     out = kb().ingest().summary() if cmd == "ingest" else json.dumps(check(), ensure_ascii=False)
-                    print(json.dumps({"result": out}, ensure_ascii=False), flush=True)
-                    os._exit(0)
+                    res = {"result": out}
                 except BaseException as exc:
-                    print(json.dumps({"error": repr(exc)}), flush=True)
-                    os._exit(1)
+                    res = {"error": repr(exc)}
+                with open(out_file, "w", encoding="utf-8") as fh:
+                    json.dump(res, fh, ensure_ascii=False)
+                os._exit(0 if "result" in res else 1)
             print(json.dumps({"pid": pid}), flush=True)
         elif cmd == "wait":
             _, status = os.waitpid(int(arg), 0)
-            print(json.dumps({"status": status}), flush=True)
+            out_file = os.path.join(os.path.dirname(index), f"result-{arg}.json")
+            res = json.load(open(out_file, encoding="utf-8")) if os.path.exists(out_file) else None
+            if res is not None:
+                os.unlink(out_file)
+            print(json.dumps({"status": status, "result": res}, ensure_ascii=False), flush=True)
     """)
 
 
@@ -86,11 +93,8 @@ class Zygote:
         return self._ask(f"{cmd} {arg}")["pid"]
 
     def wait(self, pid: int) -> tuple[int, dict | None]:
-        status = self._ask(f"wait {pid}")["status"]
-        result = None
-        if status == 0:
-            result = json.loads(self.proc.stdout.readline())
-        return status, result
+        answer = self._ask(f"wait {pid}")
+        return answer["status"], answer["result"]
 
     def run(self, cmd: str, arg: str = "") -> dict:
         status, result = self.wait(self.start(cmd, arg))
@@ -113,9 +117,9 @@ def _corpus(dest: Path) -> Path:
     src = ROOT / "kb" / "corpus"
     (dest / "industries").mkdir(parents=True)
     (dest / "faq").mkdir()
-    for iid in ("danyang_eyewear", "yixing_zisha", "yangchenghu_crab"):
+    for iid in ("danyang_eyewear", "yixing_zisha"):
         shutil.copy2(src / "industries" / f"{iid}.md", dest / "industries")
-    for name in ("cards.yaml", "loans.yaml"):
+    for name in ("cards.yaml",):
         shutil.copy2(src / "faq" / name, dest / "faq")
     return dest
 
@@ -151,7 +155,7 @@ def test_kill9_at_random_moments_leaves_old_or_new_state(tmp_path):
             marker = _change(corpus, trial, rng)
             new = corpus_state(corpus)
             pid = zygote.start("ingest")
-            time.sleep(rng.uniform(0.0, span))
+            time.sleep(rng.uniform(0.0, 1.2 * span))  # some kills land after the commit (or the end)
             try:
                 import os
 
@@ -166,10 +170,10 @@ def test_kill9_at_random_moments_leaves_old_or_new_state(tmp_path):
             outcomes[which] += 1
             marked = [h for h in state["hits"] if marker in h]
             assert bool(marked) == (which == "new"), f"trial {trial}: search disagrees with the {which} state"
-            zygote.run("ingest")  # the next ingest repairs and completes the new state
-            state = json.loads(zygote.run("check", marker))
-            assert state["files"] == new and state["orphans"] == 0 and state["missing_vectors"] == 0
-            old = new
+            zygote.run("ingest")  # the next ingest repairs and completes the new state (the next
+            old = new  # trial's check sees it: its "old" must be exactly this)
+        state = json.loads(zygote.run("check", marker))
+        assert state["files"] == old and state["orphans"] == 0 and state["missing_vectors"] == 0
         print(f"\n{TRIALS} kills within {span:.2f} s of an ingest: index left in old state {outcomes['old']}x, "
               f"new state {outcomes['new']}x (killed after the commit), never a mix")
         assert outcomes["old"] >= 3  # the kills really landed mid-ingest

@@ -175,6 +175,10 @@ class Load:
 
     def __enter__(self) -> "Load":
         self._thread.start()
+        deadline = time.monotonic() + 180
+        while len([e for e in self.log if e[2] == 200]) < 6:  # both workers warm (bots built) first
+            assert time.monotonic() < deadline, self.log[-5:]
+            time.sleep(0.2)
         return self
 
     def __exit__(self, *exc) -> None:

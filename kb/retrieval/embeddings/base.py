@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 from abc import abstractmethod
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -69,6 +70,12 @@ class Embedder(Embeddings, EmbeddingFunction[Documents]):
         self._cache = VectorCache(self.cache_dir) if self.cache_dir else None
         self._load_lock = threading.Lock()
         self._dim: int | None = None
+        #: in-memory LRU of query vectors (``embed_one`` in the query role): customers ask the same
+        #: questions again and again, and one e5 call was ~70% of a customer-service turn (bench/cs_profile.py)
+        self.query_memo_size = 4096
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._memo_lock = threading.Lock()
+        self.memo_hits = self.memo_misses = 0
 
     # ---- provider hooks -------------------------------------------------------------------
     @property
@@ -117,9 +124,25 @@ class Embedder(Embeddings, EmbeddingFunction[Documents]):
         return np.stack([vectors[t] for t in texts]).astype(np.float32, copy=False)
 
     def embed_one(self, text: str, role: Role = "query", *, cache: bool | None = None) -> np.ndarray:
-        """One vector; query vectors are not cached unless ``cache_queries`` was set."""
+        """One vector (read-only). Query vectors are kept in a bounded in-memory LRU of this process
+        (``query_memo_size`` texts, 0 = off); on disk only when ``cache_queries`` was set."""
         use_cache = self.cache_queries if cache is None else cache
-        return self.embed([text], role, cache=use_cache)[0]
+        if role != "query" or self.query_memo_size <= 0:
+            return self.embed([text], role, cache=use_cache)[0]
+        with self._memo_lock:
+            vec = self._memo.get(text)
+            if vec is not None:
+                self._memo.move_to_end(text)
+                self.memo_hits += 1
+                return vec
+            self.memo_misses += 1
+        vec = self.embed([text], role, cache=use_cache)[0]
+        vec.setflags(write=False)
+        with self._memo_lock:
+            self._memo[text] = vec
+            while len(self._memo) > self.query_memo_size:
+                self._memo.popitem(last=False)
+        return vec
 
     @property
     def dim(self) -> int:

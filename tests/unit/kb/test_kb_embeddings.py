@@ -203,3 +203,35 @@ def test_openai_provider_errors_are_clear(fake_server):
         build_embedder("openai", model="")
     with pytest.raises(ValueError, match="provider must be one of"):
         build_embedder("word2vec")
+
+
+def test_query_vectors_are_memoised_in_memory(tmp_path):
+    """embed_one in the query role: a repeated question is not embedded again (bounded LRU)."""
+    from kb.retrieval.embeddings.base import Embedder
+
+    class Counting(Embedder):
+        provider = "count"
+        calls = 0
+
+        @property
+        def model_id(self) -> str:
+            return "counting"
+
+        @property
+        def slug(self) -> str:
+            return "count"
+
+        def _embed_batch(self, texts, role):
+            type(self).calls += len(texts)
+            return np.array([[len(t), 1.0, float(role == "query")] for t in texts], dtype=np.float32)
+
+    e = Counting()
+    e.query_memo_size = 2
+    first = e.embed_one("银行卡丢了")
+    assert e.embed_one("银行卡丢了") is first and Counting.calls == 1 and not first.flags.writeable
+    e.embed_one("理财保本吗")
+    e.embed_one("手机银行")  # evicts the least recently used
+    e.embed_one("银行卡丢了")
+    assert Counting.calls == 4 and (e.memo_hits, e.memo_misses) == (1, 4)
+    e.embed_one("银行卡丢了", "passage")  # passages are never memoised here
+    assert Counting.calls == 5
