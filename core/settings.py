@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     )
     ui_users: str = Field("", description="Comma-separated user:password pairs for the staff workbench")
     rate_limit_per_min: int = Field(120, ge=1, le=100000)
+    cs_turn_memo: int = Field(
+        4096, ge=0, le=1_000_000, description="Customer-service FAQ-match and KB-search results kept per process by "
+        "query text (LRU; 0 = off)")
 
     # --- state store and scale-out -------------------------------------------------------------
     database_url: SecretStr = Field(

@@ -11,6 +11,7 @@ import numpy as np
 
 from agents.customer_service.context import CsDeps
 from agents.customer_service.faq_match import FaqMatcher, MatchParams, load_params
+from agents.customer_service.memo import MemoKB, MemoMatcher
 from agents.customer_service.understand import ProductLexicon
 from tools.cs.accounts import AccountStore
 from tools.cs.guard import CsGuard
@@ -23,8 +24,9 @@ DEMO_ACCOUNTS = Path(__file__).resolve().parents[2] / "tools" / "data" / "cs_dem
 
 def build_deps(corpus: Any, *, embedder: Any = None, kb: Any = None, llm: Any = None,
                accounts: AccountStore | None = None, params: MatchParams | None = None,
-               llm_timeout_s: float = 20.0) -> CsDeps:
-    """``embedder`` is a kb.retrieval.embeddings.Embedder (``embed(texts, role)``, ``embed_one``, ``model_id``)."""
+               llm_timeout_s: float = 20.0, memo: int = 0) -> CsDeps:
+    """``embedder`` is a kb.retrieval.embeddings.Embedder (``embed(texts, role)``, ``embed_one``, ``model_id``).
+    ``memo``: FAQ-match and KB-search results kept per query text (agents/customer_service/memo.py; 0 = off)."""
     compliance = load_cs_compliance(corpus)
     params = params or load_params(getattr(embedder, "model_id", None) if embedder is not None else None)
     embed_many = (lambda texts, role: embedder.embed(texts, role)) if embedder is not None else None
@@ -32,9 +34,13 @@ def build_deps(corpus: Any, *, embedder: Any = None, kb: Any = None, llm: Any = 
     matcher = FaqMatcher(corpus.faqs, params, embed_many)
     exemplar_vecs = embed_many(ATTACK_EXEMPLARS, "query") if matcher.uses_dense else None
     guard = CsGuard(compliance, exemplar_vecs, ATTACK_EXEMPLARS, params.guard_similarity)
+    kb_vector = kb_vector_map(embedder, kb)
+    if memo > 0:
+        matcher = MemoMatcher(matcher, memo)  # type: ignore[assignment]
+        kb = MemoKB(kb, memo) if kb is not None else None
     return CsDeps(compliance=compliance, guard=guard, matcher=matcher, lexicon=ProductLexicon.from_corpus(corpus),
                   kb=kb, llm=llm, accounts=accounts, embed_query=embed_one if matcher.uses_dense else None,
-                  llm_timeout_s=llm_timeout_s, kb_vector=kb_vector_map(embedder, kb))
+                  llm_timeout_s=llm_timeout_s, kb_vector=kb_vector)
 
 
 def kb_vector_map(embedder: Any, kb: Any):

@@ -14,10 +14,17 @@ from typing import Any
 
 import numpy as np
 
+from agents.customer_service.memo import MemoKB
 from kb.textnorm import normalize
 
 
 def search(kb: Any, query: str, k: int, vector: np.ndarray | None = None) -> list[Any]:
+    if isinstance(kb, MemoKB):  # the same question again: the passages of the last time (same index)
+        return kb.memoized(query, k, vector is not None, lambda: _search(kb.kb, query, k, vector))
+    return _search(kb, query, k, vector)
+
+
+def _search(kb: Any, query: str, k: int, vector: np.ndarray | None) -> list[Any]:
     retriever = getattr(kb, "retriever", None)
     needed = ("store", "snapshot", "lexical", "rank", "fusion", "n_candidates")
     if vector is None or retriever is None or not all(hasattr(retriever, a) for a in needed) \

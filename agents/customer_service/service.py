@@ -93,7 +93,8 @@ class CsService:
                 log.warning("embedder unavailable (%s): FAQ matching is lexical-only", type(exc).__name__)
                 embedder = None
             deps = build_deps(services.corpus, embedder=embedder, kb=kb_or_none(services), llm=services.llm,
-                              accounts=accounts, llm_timeout_s=services.settings.llm_timeout_s)
+                              accounts=accounts, llm_timeout_s=services.settings.llm_timeout_s,
+                              memo=getattr(services.settings, "cs_turn_memo", 0))
             state = services.state_store() if hasattr(services, "state_store") else None  # a test's stand-in
             return cls(deps, services.checkpointer_path, state=state)
 
