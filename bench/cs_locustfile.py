@@ -2,7 +2,8 @@
 
 Each user is one customer session: it opens a session, then sends a message every ``CS_PACING`` s
 on a fixed schedule with a random phase (independent of response times: the open-loop workload),
-or back to back when ``CS_PACING`` is 0 (closed loop).
+or back to back when ``CS_PACING`` is 0 (closed loop); after ``CS_SESSION_TURNS`` messages (10) it
+opens a new session, as the next customer would.
 Messages are drawn from the eval and calibration questions (single-turn, no hand-off requests), so
 the FAQ, grounded and not-sure paths all run. A session handed off to a human is replaced.
 Per-request Server-Timing components are summed into ``CS_TIMINGS_OUT`` (JSON) at the end.
@@ -24,6 +25,10 @@ from bench.cs_messages import MESSAGES, parse_server_timing
 ROOT = Path(__file__).resolve().parents[1]
 KEY = os.environ.get("CS_BENCH_KEY", "bench-key-0001")
 PACING = float(os.environ.get("CS_PACING", "2"))
+#: messages per session before the customer leaves and a new one arrives: bank chats are short, and a
+#: session of hundreds of turns (one user typing back to back for a minute) would measure the growing
+#: checkpoint instead of a customer's turn
+SESSION_TURNS = int(os.environ.get("CS_SESSION_TURNS", "10"))
 _timings: dict[str, list[float]] = defaultdict(list)
 
 
@@ -48,6 +53,7 @@ class Customer(HttpUser):
     def _new_session(self) -> None:
         r = self.client.post("/v1/cs/sessions", json={"channel": "web"}, headers=self.headers, name="create session")
         self.sid = r.json()["session_id"] if r.status_code == 201 else None
+        self.turns = 0
 
     @task
     def ask(self) -> None:
@@ -62,8 +68,10 @@ class Customer(HttpUser):
             for k, v in parse_server_timing(r.headers.get("server-timing", "")).items():
                 _timings[k].append(v)
             _timings["client_total"].append(r.request_meta["response_time"])
-            if r.json()["reply"]["handoff"] is not None or r.json()["reply"]["outcome"] == "handoff_pending":
-                self.sid = None  # the human takes over; the next message opens a new session
+            self.turns += 1
+            if r.json()["reply"]["handoff"] is not None or r.json()["reply"]["outcome"] == "handoff_pending" \
+                    or self.turns >= SESSION_TURNS:
+                self.sid = None  # the human takes over, or the customer is done: the next message opens a new session
 
 
 @events.test_stop.add_listener
