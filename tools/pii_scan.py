@@ -4,7 +4,8 @@ detectors, so order numbers and amounts do not count).
 
 Files are read as bytes and decoded leniently, so SQLite pages, WAL files, msgpack checkpoints and
 JSON all expose their text; a Postgres database is read table by table as JSON rows. A digit run
-right after a decimal point is a float's fraction, not a card number, and is skipped. Findings carry
+right after a decimal point is a float's fraction, and one starting with 0 (padding in binary files
+passes the Luhn check) is no card number, nor are digits inside a hex hash (chunk ids): all skipped. Findings carry
 the masked value only: the report of a scan never leaks what it found.
 """
 
@@ -29,11 +30,29 @@ class PiiFinding(BaseModel):
     offset: int
 
 
+_HEX = set("0123456789abcdefABCDEF")
+
+
+def _in_hash(text: str, start: int, end: int) -> bool:
+    """The digits are part of a longer hex token (a chunk id, a content hash), not a number."""
+    lo, hi = start, end
+    while lo > 0 and text[lo - 1] in _HEX:
+        lo -= 1
+    while hi < len(text) and text[hi] in _HEX:
+        hi += 1
+    token = text[lo:hi]
+    return len(token) >= 16 and any(c.isalpha() for c in token)
+
+
 def scan_text(text: str, where: str) -> list[PiiFinding]:
     out = []
     for m in find_pii(text):
+        if _in_hash(text, m.start, m.end):
+            continue
         before = text[max(0, m.start - 1):m.start]
         if before in (".", "e", "E") and m.kind != "id_card":  # 0.8123456789012345, 1e-1234…: numbers
+            continue
+        if m.kind == "bank_card" and m.text[0] == "0":  # no card number starts with 0; zero runs pass Luhn
             continue
         out.append(PiiFinding(where=where, kind=m.kind, masked=mask_value(m.kind, m.text), offset=m.start))
     return out

@@ -29,3 +29,13 @@ def test_invalid_lookalikes_are_not_masked():
     assert mask_pii("金额 12345678901 元") == "金额 12345678901 元"  # 11 digits but prefix 12
     assert mask_pii("+86 13912345678") == "+86 139****5678"
     assert find_pii("") == []
+
+
+def test_scan_finds_unmasked_numbers_and_skips_floats_and_padding(tmp_path):
+    from tools.pii_scan import scan_files
+
+    (tmp_path / "log.txt").write_text("用户 110101199003074514 手机13812345678 已脱敏 138****5678", encoding="utf-8")
+    (tmp_path / "pages.db").write_bytes(b"\x00score=0.8123456789012344\x00" + b"0" * 19 + b"\x01faq_x:19507059363f607e\x00")
+    files, found = scan_files([tmp_path])
+    assert files == 2 and sorted(f.kind for f in found) == ["id_card", "mobile"]
+    assert all("*" in f.masked for f in found) and all("13812345678" not in f.masked for f in found)
