@@ -12,7 +12,9 @@ index fresh from disk as a new server process would.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import random
 import shutil
 import signal
@@ -107,8 +109,6 @@ class Zygote:
 
 
 def corpus_state(root: Path) -> dict[str, str]:
-    import hashlib
-
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file() and p.suffix in (".md", ".yaml") and p.name != "README.md"}
 
@@ -157,8 +157,6 @@ def test_kill9_at_random_moments_leaves_old_or_new_state(tmp_path):
             pid = zygote.start("ingest")
             time.sleep(rng.uniform(0.0, 1.2 * span))  # some kills land after the commit (or the end)
             try:
-                import os
-
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
