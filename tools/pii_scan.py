@@ -58,6 +58,16 @@ def scan_text(text: str, where: str) -> list[PiiFinding]:
     return out
 
 
+def mask_text(text: str) -> str:
+    """``text`` with every unmasked number the scan would report replaced by its masked form."""
+    spans = [m for m in find_pii(text) if not _in_hash(text, m.start, m.end)
+             and not (text[max(0, m.start - 1):m.start] in (".", "e", "E") and m.kind != "id_card")
+             and not (m.kind == "bank_card" and m.text[0] == "0")]
+    for m in reversed(spans):
+        text = text[:m.start] + mask_value(m.kind, m.text) + text[m.end:]
+    return text
+
+
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
     for root in paths:
         root = Path(root)

@@ -18,9 +18,39 @@ from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.postgres import PostgresSaver
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from tools.pii_scan import mask_text
 from tools.storage import Database, PostgresDatabase, SqliteDatabase
+
+
+class MaskingSerializer:
+    """The checkpoint serializer, masking personal data in every string of a checkpoint before it is
+    written. Customer input is masked before it enters a graph; this also covers what a model wrote
+    into the state (a rewritten query, slots, notes): the PII scan of an LLM end-to-end run found a
+    model-made mobile-like number in a checkpoint. Reading is unchanged."""
+
+    def __init__(self, inner: Any = None):
+        self.inner = inner or JsonPlusSerializer()
+
+    def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
+        return self.inner.dumps_typed(_masked(obj))
+
+    def loads_typed(self, data: tuple[str, bytes]) -> Any:
+        return self.inner.loads_typed(data)
+
+
+def _masked(obj: Any) -> Any:
+    if isinstance(obj, str):
+        return mask_text(obj) if any(c.isdigit() for c in obj) else obj
+    if isinstance(obj, dict):
+        return {k: _masked(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_masked(v) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(_masked(v) for v in obj)
+    return obj
 
 
 @dataclass
@@ -40,7 +70,7 @@ def sqlite_state(path: Path | str) -> StateStore:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-    saver = SqliteSaver(conn)
+    saver = SqliteSaver(conn, serde=MaskingSerializer())
     return StateStore(saver=saver, db=SqliteDatabase(conn=conn, lock=saver.lock))
 
 
@@ -53,7 +83,7 @@ def postgres_state(db: PostgresDatabase) -> StateStore:
     with _PG_LOCK:
         saver = getattr(db, "checkpointer", None)
         if saver is None:
-            saver = PostgresSaver(db.pool)
+            saver = PostgresSaver(db.pool, serde=MaskingSerializer())
             with db.guarded():  # the server is down: StoreUnavailable (503), tried again next request
                 saver.setup()
             db.checkpointer = saver

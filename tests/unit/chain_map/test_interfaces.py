@@ -11,6 +11,10 @@ from typer.testing import CliRunner
 from agents.chain_map.service import ChainMapService
 from cli import chain_cmds
 from server.api.chain import router
+from server.ratelimit import RateLimiter
+from server.security import ApiKeys
+
+STAFF_KEY = "unit-staff-key-0001"
 
 
 class FakeServices:
@@ -27,8 +31,9 @@ class FakeServices:
 def _client(ctx):
     app = FastAPI()
     app.state.services = FakeServices(ctx)
+    app.state.api_keys, app.state.rate_limiter = ApiKeys(f"{STAFF_KEY}:staff:unit"), RateLimiter(100_000)
     app.include_router(router)
-    return TestClient(app)
+    return TestClient(app, headers={"X-API-Key": STAFF_KEY})  # the chain map is a staff route
 
 
 def test_api_map_ok_and_field_errors(ctx, eyewear_request):

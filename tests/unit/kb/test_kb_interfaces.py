@@ -15,6 +15,10 @@ from cli import kb_cmds
 from core.settings import Settings
 from kb.service import KnowledgeBase
 from server.api import kb as kb_api
+from server.ratelimit import RateLimiter
+from server.security import ApiKeys
+
+STAFF_KEY = "unit-staff-key-0001"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +71,8 @@ def client(tmp_path_factory, e5, write_corpus):
     app = FastAPI()
     app.include_router(kb_api.router)
     app.state.services = SimpleNamespace(kb=kb)
-    with TestClient(app) as c:
+    app.state.api_keys, app.state.rate_limiter = ApiKeys(f"{STAFF_KEY}:staff:unit"), RateLimiter(100_000)
+    with TestClient(app, headers={"X-API-Key": STAFF_KEY}) as c:  # KB search is a staff route
         yield c, kb
 
 
