@@ -41,6 +41,23 @@ class MaskingSerializer:
         return self.inner.loads_typed(data)
 
 
+class MaskingSqliteSaver(SqliteSaver):
+    """Masks the checkpoint and its metadata on ``put``: the metadata is written as JSON beside the
+    serializer, so the serializer alone does not see it."""
+
+    def put(self, config, checkpoint, metadata, new_versions):  # noqa: ANN001 - LangGraph's signature
+        return super().put(config, _masked(checkpoint), _masked(metadata), new_versions)
+
+
+class MaskingPostgresSaver(PostgresSaver):
+    """Masks the checkpoint and its metadata on ``put``: Postgres keeps primitive channel values
+    (a staff member's question, a rewritten query) inline in the ``checkpoints`` JSONB column and the
+    metadata beside it, neither through the serializer. The CI PII scan found a mobile number there."""
+
+    def put(self, config, checkpoint, metadata, new_versions):  # noqa: ANN001 - LangGraph's signature
+        return super().put(config, _masked(checkpoint), _masked(metadata), new_versions)
+
+
 def _masked(obj: Any) -> Any:
     if isinstance(obj, str):
         return mask_text(obj) if any(c.isdigit() for c in obj) else obj
@@ -70,7 +87,7 @@ def sqlite_state(path: Path | str) -> StateStore:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-    saver = SqliteSaver(conn, serde=MaskingSerializer())
+    saver = MaskingSqliteSaver(conn, serde=MaskingSerializer())
     return StateStore(saver=saver, db=SqliteDatabase(conn=conn, lock=saver.lock))
 
 
@@ -83,7 +100,7 @@ def postgres_state(db: PostgresDatabase) -> StateStore:
     with _PG_LOCK:
         saver = getattr(db, "checkpointer", None)
         if saver is None:
-            saver = PostgresSaver(db.pool, serde=MaskingSerializer())
+            saver = MaskingPostgresSaver(db.pool, serde=MaskingSerializer())
             with db.guarded():  # the server is down: StoreUnavailable (503), tried again next request
                 saver.setup()
             db.checkpointer = saver

@@ -19,3 +19,40 @@ def test_sqlite_state_store_uses_it(tmp_path):
     store = sqlite_state(tmp_path / "cp.sqlite")
     assert isinstance(store.saver.serde, MaskingSerializer)
     store.close()
+
+
+def test_a_graph_run_leaves_no_number_in_the_sqlite_file(tmp_path):
+    """A plain ``str`` channel (a staff member's question) and the run's metadata are masked too."""
+    from typing import TypedDict
+
+    from langgraph.graph import END, START, StateGraph
+
+    class S(TypedDict):
+        question: str
+
+    g = StateGraph(S)
+    g.add_node("echo", lambda s: {"question": s["question"] + "，已记录"})
+    g.add_edge(START, "echo")
+    g.add_edge("echo", END)
+    store = sqlite_state(tmp_path / "cp.sqlite")
+    graph = g.compile(checkpointer=store.saver)
+    out = graph.invoke({"question": "客户手机13812345678问挂失"},
+                       {"configurable": {"thread_id": "t1"}, "metadata": {"note": "13812345678"}})
+    assert "13812345678" in out["question"]  # the caller gets its own answer back unchanged
+    store.close()
+    raw = (tmp_path / "cp.sqlite").read_bytes()
+    assert b"13812345678" not in raw and "138****5678".encode() in raw
+
+
+def test_postgres_saver_masks_inline_values_and_metadata(monkeypatch):
+    """Postgres keeps primitive channel values inline in JSONB, past the serializer: ``put`` masks them."""
+    from langgraph.checkpoint.postgres import PostgresSaver
+
+    from agents.common.checkpoint import MaskingPostgresSaver
+
+    seen = {}
+    monkeypatch.setattr(PostgresSaver, "put", lambda self, config, cp, md, versions: seen.update(cp=cp, md=md))
+    saver = MaskingPostgresSaver.__new__(MaskingPostgresSaver)
+    saver.put({}, {"channel_values": {"question": "手机13812345678"}}, {"writes": {"q": "13812345678"}}, {})
+    assert seen["cp"]["channel_values"]["question"] == "手机138****5678"
+    assert seen["md"]["writes"]["q"] == "138****5678"
