@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from langgraph.runtime import Runtime
 
 from agents.chain_map import positioning, profiling, strategy
+from agents.chain_map.role import decide_role
 from agents.chain_map.context import ChainMapContext
 from agents.chain_map.schemas import (
     STAGE_ZH,
@@ -80,9 +81,22 @@ def link(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
 
 
 def position(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
+    """The segment's chain seen from the business's own role (role.py): its stage, its neighbours."""
     ctx = runtime.context
-    doc = ctx.industries[state["placement"].segment_id]  # type: ignore[index]
-    return {"position": positioning.chain_position(ctx.graph, doc, state["request"].enterprise.location)}
+    ent: EnterpriseInput = state["request"].enterprise
+    placement = state["placement"]
+    doc = ctx.industries[placement.segment_id]  # type: ignore[index]
+    role = decide_role(ent.name, ent.business_scope, ent.main_products, doc)
+    own = positioning.own_node(doc, role, ctx.industries, placement.candidates)
+    return {"position": positioning.role_position(ctx.graph, doc, ent.location, role, own)}
+
+
+def _own_industry(state: ChainMapState, ctx: ChainMapContext):
+    """The industry whose products and risks fit the business's own node (the segment unless its role differs)."""
+    pos = state.get("position")
+    own = pos.role.own_node_id if pos is not None and pos.role is not None else None
+    seg = state["placement"].segment_id
+    return ctx.industries.get(own) if own else (ctx.industries.get(seg) if seg else None)
 
 
 def _judge(placement: Placement, ctx: ChainMapContext) -> ChainPlausibility | None:
@@ -98,8 +112,10 @@ def profile(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
     industry = ctx.industries.get(seg) if seg else None
     judge = _judge(state["placement"], ctx)
     access = ctx.industry_access(seg) if (ctx.industry_access and seg) else None
+    pos = state.get("position")
     prof = profiling.build_profile(ent, state.get("transactions", []), industry,
-                                   (lambda t: judge.judge(t).plausible) if judge else None, access)
+                                   (lambda t: judge.judge(t).plausible) if judge else None, access,
+                                   pos.role if pos is not None else None)
     return {"profile": prof}
 
 
@@ -127,12 +143,17 @@ def screen(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
 
 
 def strategies(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
+    """Products and risks follow the business's own node: a crab e-shop gets the e-commerce
+    seller's products and risks plus its role's questions, not the crab farm's."""
     ctx = runtime.context
-    seg = state["placement"].segment_id
-    industry = ctx.industries.get(seg) if seg else None
+    industry = _own_industry(state, ctx)
+    pos = state.get("position")
+    role = pos.role if pos is not None else None
     marketing = strategy.marketing_strategy(ctx.products, state["profile"].facts, industry)
-    risk = strategy.risk_strategy(industry, ctx.body(seg) if seg else "", state["profile"], state.get("screening"),
-                                  marketing)
+    risk = strategy.risk_strategy(industry, ctx.body(industry.id) if industry else "", state["profile"],
+                                  state.get("screening"), marketing)
+    if role is not None and role.differs:
+        risk = strategy.with_role(risk, role)
     return {"marketing": marketing, "risk": risk}
 
 
@@ -165,8 +186,9 @@ def prose(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
     ctx = runtime.context
     seg = state["placement"].segment_id
     industry = ctx.industries.get(seg) if seg else None
+    pos = state.get("position")
     facts = strategy.prose_facts(state["request"].enterprise.name, industry, state["marketing"], state["risk"],
-                                 state["profile"])
+                                 state["profile"], stage=pos.stage if pos is not None else None)
     passages = prose_passages(facts)
     messages = [("system", read("chain_map/strategy_system.md")),
                 ("human", render("chain_map/strategy_user.md.j2", passages=passages))]
@@ -193,7 +215,7 @@ def report(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
         profile=state["profile"], marketing=state["marketing"], risk=state["risk"], screening=state.get("screening"),
         llm=dict(state.get("llm", {})), llm_reasons=dict(state.get("llm_reasons", {})),
         warnings=list(state.get("warnings", [])))
-    markdown = tidy_markdown(render("chain_map/report.md.j2", r=result))
+    markdown = tidy_markdown(render("chain_map/report.md.j2", r=result, stage_names=STAGE_ZH))
     return {"result": result.model_copy(update={"report_markdown": markdown})}
 
 

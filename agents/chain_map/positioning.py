@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import networkx as nx
 
 from agents.chain_map.places import find_places, known_places
+from agents.chain_map.role import ORDER, ROLE_ZH
 from agents.chain_map.schemas import (
     STAGE_ZH,
     ChainLink,
@@ -21,9 +22,11 @@ from agents.chain_map.schemas import (
     GbtCode,
     PeerInfo,
     Placement,
+    RoleEvidence,
     SegmentCandidate,
 )
 from kb.graph import chain_path, peers, segment_neighbourhood
+from kb.graph.schema import seg_id
 from kb.linking.linker import EntityLinker, LinkQuery
 from kb.schema import IndustryDoc
 
@@ -85,6 +88,64 @@ def _path_names(graph: nx.MultiDiGraph, a: str, b: str) -> list[str]:
     if p is None:
         return [graph.nodes[a].get("name", a), graph.nodes[b].get("name", b)]
     return [graph.nodes[n].get("name", n) for n in p.nodes]
+
+
+def own_node(doc: IndustryDoc, role: RoleEvidence, industries: Mapping[str, IndustryDoc],
+             candidates: list[SegmentCandidate]) -> IndustryDoc | None:
+    """The neighbouring segment whose trade is the business's own role (大闸蟹 + 网上销售 → 农产品电商).
+
+    Only the segment's chain neighbours (either direction) at the business's stage are eligible; the
+    linker's ranking picks among them, else the role words found in the neighbour's names and scope
+    keywords. None when nothing fits: the business then sits beside the segment on its own.
+    """
+    if not role.differs:
+        return None
+    near = set(doc.upstream_industries + doc.downstream_industries)
+    near |= {k for k, d in industries.items() if doc.id in d.upstream_industries + d.downstream_industries}
+    eligible = {k: industries[k] for k in sorted(near) if k in industries and industries[k].chain_stage == role.stage}
+    for c in candidates:
+        if c.segment_id in eligible:
+            return eligible[c.segment_id]
+    words = [w for w in role.words if len(w) >= 2]
+    best, best_hits = None, 0
+    for d in eligible.values():
+        hits = sum(any(w in t for t in (d.name, *d.aliases, *d.scope_keywords)) for w in words)
+        if hits > best_hits:
+            best, best_hits = d, hits
+    return best
+
+
+def _segment_link(graph: nx.MultiDiGraph, doc: IndustryDoc, own_name: str) -> ChainLink:
+    data = graph.nodes[seg_id(doc.id)] if seg_id(doc.id) in graph else {}
+    return ChainLink(node_id=seg_id(doc.id), name=data.get("name", doc.name), kind="industry",
+                     path=[doc.name, own_name], source=data.get("path", ""))
+
+
+def role_position(graph: nx.MultiDiGraph, doc: IndustryDoc, location: str | None, role: RoleEvidence,
+                  own: IndustryDoc | None, max_items: int = 8) -> ChainPosition:
+    """The chain position seen from the business's own node.
+
+    Its own stage, and the segment on the side where it belongs: a trader or processor of the
+    segment's goods buys from the segment (upstream) and sells to the segment's buyers; an input
+    supplier or a service provider has the segment as its customer (downstream). With a fitting
+    neighbour segment (``own``) the other side comes from that node's own links.
+    """
+    base = chain_position(graph, doc, location, max_items)
+    if not role.differs:
+        return base.model_copy(update={"segment_stage": doc.chain_stage, "role": role})
+    mine = chain_position(graph, own, location, max_items) if own is not None else None
+    own_name = own.name if own is not None else f"本企业（{ROLE_ZH[role.stage]}）"
+    seg_link = _segment_link(graph, doc, own_name)
+    after = role.stage != "support" and ORDER.index(role.stage) > ORDER.index(doc.chain_stage)
+    if after:  # buys the segment's goods, sells on to (its own or the segment's) buyers
+        up = [seg_link] + ([u for u in mine.upstream if u.kind == "input"] if mine else [])  # not its other sources
+        down = [d for d in (mine or base).downstream if d.node_id != seg_link.node_id]
+    else:  # supplies the segment (inputs, services): the segment is its customer
+        up = [u for u in mine.upstream if u.node_id != seg_link.node_id] if mine else []
+        down = [seg_link] + ([d for d in mine.downstream if d.node_id != seg_link.node_id] if mine else [])
+    role = role.model_copy(update={"own_node_id": own.id if own else None, "own_node_name": own.name if own else None})
+    return base.model_copy(update={"stage": role.stage, "stage_zh": STAGE_ZH[role.stage], "segment_stage": doc.chain_stage,
+                                   "role": role, "upstream": up[:2 * max_items], "downstream": down[:2 * max_items]})
 
 
 def chain_position(graph: nx.MultiDiGraph, doc: IndustryDoc, location: str | None, max_items: int = 8) -> ChainPosition:

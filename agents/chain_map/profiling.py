@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from agents.chain_map.schemas import CustomerProfile, EnterpriseInput
+from agents.chain_map.schemas import CustomerProfile, EnterpriseInput, RoleEvidence
 from kb.schema import IndustryDoc
 from tools.txn.profile import FlowProfile, compute_profile
 from tools.txn.transactions import Transaction
@@ -23,7 +23,9 @@ def _wan(x: float) -> str:
 
 
 def derive_facts(ent: EnterpriseInput, flow: FlowProfile | None, industry: IndustryDoc | None,
-                 industry_access: str | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+                 industry_access: str | None = None, role: RoleEvidence | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """Known and derived facts; ``role`` (the business's own) overrides what the segment implies:
+    a shop selling crabs online does not farm, so it is not agricultural even though 大闸蟹养殖 is."""
     facts: dict[str, Any] = {}
     src: dict[str, str] = {}
 
@@ -48,7 +50,10 @@ def derive_facts(ent: EnterpriseInput, flow: FlowProfile | None, industry: Indus
         if len(flow.months) >= 6:
             put("annual_revenue_wan", round(flow.total_inflow / len(flow.months) * 12 / 10_000, 1), "流水推算")
     if industry is not None:
-        put("is_agricultural", any(c.startswith(AGRI_GBT) for c in industry.gbt_codes), "行业")
+        if role is not None and role.differs:
+            put("is_agricultural", role.role == "upstream" and role.input_supplied is None, "经营环节")
+        else:
+            put("is_agricultural", any(c.startswith(AGRI_GBT) for c in industry.gbt_codes), "行业")
         cross = industry.id == "cross_border_ecommerce" or "跨境" in ent.business_scope
         put("has_cross_border_sales", True if cross else None, "行业/经营范围")
     elif "跨境" in ent.business_scope:
@@ -99,9 +104,9 @@ def fund_sentences(flow: FlowProfile) -> tuple[list[str], list[str], list[str]]:
 
 def build_profile(ent: EnterpriseInput, txns: list[Transaction], industry: IndustryDoc | None,
                   plausible: Callable[[Transaction], bool | None] | None,
-                  industry_access: str | None = None) -> CustomerProfile:
+                  industry_access: str | None = None, role: RoleEvidence | None = None) -> CustomerProfile:
     flow = compute_profile(txns, industry.seasonality if industry else None, plausible) if txns else None
-    facts, sources = derive_facts(ent, flow, industry, industry_access)
+    facts, sources = derive_facts(ent, flow, industry, industry_access, role)
     fund, ops, risk = fund_sentences(flow) if flow else ([], [], [])
     if not txns:
         fund.append("未提供交易流水：资金特征待补充近12个月结算流水后生成。")

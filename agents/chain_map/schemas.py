@@ -147,9 +147,27 @@ class PeerInfo(BaseModel):
     reasons: list[str] = Field(default_factory=list)
 
 
+class RoleEvidence(BaseModel):
+    """The business's own role (agents/chain_map/role.py): what it does, hence where it sits in the chain."""
+
+    role: ChainStage = Field(description="what the words say it does: upstream 种养殖/采掘, midstream 加工制造, "
+                                         "downstream 批发零售/电商/直播, support 运输/维修/设计等服务")
+    stage: ChainStage = Field(description="its stage in the segment's chain (an input trader is upstream)")
+    segment_stage: ChainStage = Field(description="the segment's usual stage")
+    differs: bool = Field(description="stage differs from the segment's usual stage")
+    words: list[str] = Field(default_factory=list, description="the matched words of the deciding role")
+    evidence: list[str] = Field(default_factory=list, description="every role's matched words, e.g. 下游：网上销售、直播")
+    basis: str = ""
+    input_supplied: str | None = Field(None, description="the segment input it trades in, when that made it upstream")
+    own_node_id: str | None = Field(None, description="the neighbouring segment that is its own node, when one fits")
+    own_node_name: str | None = None
+
+
 class ChainPosition(BaseModel):
     stage: ChainStage | None = None
     stage_zh: str = ""
+    segment_stage: ChainStage | None = Field(None, description="the segment's usual stage (stage is the business's own)")
+    role: RoleEvidence | None = None
     chain_name: str = ""
     upstream: list[ChainLink] = Field(default_factory=list)
     downstream: list[ChainLink] = Field(default_factory=list)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agents.chain_map.industry_text import bullets, sections
-from agents.chain_map.schemas import CustomerProfile, MarketingStrategy, RiskStrategy, Screening
+from agents.chain_map.role import load_lexicon
+from agents.chain_map.schemas import CustomerProfile, MarketingStrategy, RiskStrategy, RoleEvidence, Screening
 from kb.schema import FACTS, IndustryDoc, ProductDoc
 from tools.products import match_products
 from tools.txn.flags import TYPOLOGY_NAMES_ZH
@@ -66,15 +67,22 @@ def risk_strategy(industry: IndustryDoc | None, body: str, profile: CustomerProf
         enterprise_risks=_dedupe(enterprise), due_diligence=_dedupe(questions), watch_signals=_dedupe(watch))
 
 
+def with_role(risk: RiskStrategy, role: RoleEvidence) -> RiskStrategy:
+    """The questions and signals of the business's own role first (data/roles.yaml), then the industry's."""
+    spec = load_lexicon().roles[role.stage]
+    return risk.model_copy(update={"due_diligence": _dedupe(spec.due_diligence + risk.due_diligence),
+                                   "watch_signals": _dedupe(spec.watch_signals + risk.watch_signals)})
+
+
 def prose_facts(name: str, industry: IndustryDoc | None, marketing: MarketingStrategy, risk: RiskStrategy,
-                profile: CustomerProfile) -> dict:
-    """The only facts the prose writer (model or template) may use."""
+                profile: CustomerProfile, stage: str | None = None) -> dict:
+    """The only facts the prose writer (model or template) may use; ``stage`` is the business's own."""
     fits = [m for m in marketing.products if m.status == "fits"][:3]
     info = [m for m in marketing.products if m.status == "needs_info"][:3]
     return {
         "enterprise": name,
         "industry": industry.name if industry else None,
-        "chain_stage": industry.chain_stage if industry else None,
+        "chain_stage": stage or (industry.chain_stage if industry else None),
         "fitting_products": [{"name": m.name, "why": [o.text for o in m.met][:4]} for m in fits],
         "needs_info_products": [{"name": m.name, "missing": [FACTS.get(o.fact, o.fact) for o in m.missing]} for m in info],
         "fund_features": profile.fund_features[:4],

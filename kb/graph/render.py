@@ -56,8 +56,13 @@ def _items(nb: SegmentNeighbourhood, key: str, max_items: int) -> list[str]:
     return names or ["（无）"]
 
 
-def render_figure(nb: SegmentNeighbourhood, enterprise: str | None = None, max_items: int = 7) -> Figure:
-    """The picture as a matplotlib Figure (5 columns; the segment box lists its main products)."""
+def render_figure(nb: SegmentNeighbourhood, enterprise: str | None = None, max_items: int = 7,
+                  enterprise_column: int = 2, enterprise_label: str = "本企业") -> Figure:
+    """The picture as a matplotlib Figure (5 columns; the segment box lists its main products).
+
+    ``enterprise_column`` puts the enterprise under the column of its own role (1 upstream of the
+    segment, 2 the segment itself or a service beside it, 3 downstream of it), not always the segment.
+    """
     font = cjk_font()
     columns = {key: _items(nb, key, max_items) for key, _ in COLUMNS if key != "segment"}
     rows = max([len(v) for v in columns.values()] + [3])
@@ -101,11 +106,12 @@ def render_figure(nb: SegmentNeighbourhood, enterprise: str | None = None, max_i
     if len(positions.get(3, [])) > 1 and positions.get(4):
         ax.annotate("", xy=(3.58, centre_y), xytext=(3.42, centre_y), arrowprops=arrow, zorder=1)
     if enterprise:
-        ey = bottom + 0.7
-        ax.text(2, ey, f"本企业\n{_wrap(enterprise, 12)}", ha="center", va="center", fontsize=10.5, color="#b00020",
-                zorder=3, bbox={"boxstyle": "round,pad=0.45", "fc": "#fff0f0", "ec": "#b00020", "lw": 2},
+        ey, ex = bottom + 0.7, min(max(enterprise_column, 0), 4)
+        ax.text(ex, ey, f"{enterprise_label}\n{_wrap(enterprise, 12)}", ha="center", va="center", fontsize=10.5,
+                color="#b00020", zorder=3, bbox={"boxstyle": "round,pad=0.45", "fc": "#fff0f0", "ec": "#b00020", "lw": 2},
                 **kw)
-        ax.annotate("", xy=(2, centre_y - 0.9), xytext=(2, ey + 0.45), zorder=2,
+        target = centre_y - 0.9 if ex == 2 else min(positions.get(ex) or [centre_y]) - 0.4
+        ax.annotate("", xy=(ex, target), xytext=(ex, ey + 0.45), zorder=2,
                     arrowprops={"arrowstyle": "-|>", "color": "#b00020", "lw": 1.4, "linestyle": "--"})
     sources = sorted({i.source for key, _ in COLUMNS if key != "segment" for i in getattr(nb, key) if i.source})
     if sources:
@@ -114,9 +120,10 @@ def render_figure(nb: SegmentNeighbourhood, enterprise: str | None = None, max_i
     return fig
 
 
-def render_png(nb: SegmentNeighbourhood, enterprise: str | None = None, dpi: int = 110) -> bytes:
+def render_png(nb: SegmentNeighbourhood, enterprise: str | None = None, dpi: int = 110,
+               enterprise_column: int = 2, enterprise_label: str = "本企业") -> bytes:
     """The picture as PNG bytes."""
-    fig = render_figure(nb, enterprise)
+    fig = render_figure(nb, enterprise, enterprise_column=enterprise_column, enterprise_label=enterprise_label)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()

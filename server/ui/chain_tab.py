@@ -69,13 +69,28 @@ def _read_statement(path: str | None) -> list[dict] | None:
     return rows_from_text(text, "json" if p.suffix.lower() == ".json" else "csv")
 
 
+def picture_slot(result: ChainMapResult) -> tuple[int, str]:
+    """Where the enterprise goes on the segment's picture: under its own role's column, labelled with it."""
+    pos = result.position
+    role = pos.role if pos is not None else None
+    if role is None or not role.differs:
+        return 2, "本企业"
+    order = ("upstream", "midstream", "downstream")
+    if role.stage == "support":
+        return 2, "本企业（配套服务）"
+    column = 1 if order.index(role.stage) < order.index(role.segment_stage) else 3
+    return column, f"本企业（{pos.stage_zh.split('（')[0]}）"
+
+
 def _picture(ctx, result: ChainMapResult):
     if result.placement.segment_id is None:
         return None
     try:
         from PIL import Image  # image decoding only when a picture is drawn
 
-        png = render_png(segment_neighbourhood(ctx.graph, result.placement.segment_id), enterprise=result.enterprise.name)
+        column, label = picture_slot(result)
+        png = render_png(segment_neighbourhood(ctx.graph, result.placement.segment_id), enterprise=result.enterprise.name,
+                         enterprise_column=column, enterprise_label=label)
         return Image.open(io.BytesIO(png))
     except Exception:  # the picture is an aid; the report carries the same facts
         log.exception("chain picture failed")
@@ -90,6 +105,8 @@ def _placement_md(r: ChainMapResult) -> str:
     pos = r.position
     codes = "；".join(f"{g.code} {g.name}".strip() for g in p.gbt_codes)
     lines = [f"### {p.name}（置信度 {p.confidence:.2f}）", f"- 国标行业：{codes}", f"- 环节：**{pos.stage_zh}** ｜ {pos.chain_name}",
+             *([f"- 环节依据：{pos.role.basis}（{'；'.join(pos.role.evidence) or '—'}）"
+                + (f"；本企业节点：{pos.role.own_node_name}" if pos.role.own_node_name else "")] if pos.role else []),
              "- 上游：" + "、".join(u.name for u in pos.upstream[:8]), "- 下游：" + "、".join(d.name for d in pos.downstream[:8]),
              "- 同业/集群：" + "、".join(q.name for q in pos.peers[:5])]
     if p.note:
