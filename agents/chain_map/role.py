@@ -79,9 +79,13 @@ def clean_scope(text: str) -> str:
 _CORPORATE_TAIL = re.compile(r"(股份有限公司|有限责任公司|有限公司|专业合作社|合作社|公司)$")
 
 
-def _phrases(text: str, lexicon: RoleLexicon, weight: float) -> tuple[list[tuple[ChainStage, str, float]], list[bool]]:
-    """Non-overlapping phrases, longest first, and which characters they took."""
-    found: list[tuple[ChainStage, str, float]] = []
+_CLAUSE = re.compile(r"[；;，,。、\n]+")
+_FILLER = set("与和及并兼等的") | {"服务", "业务"}
+
+
+def _phrases(text: str, lexicon: RoleLexicon, weight: float) -> tuple[list[tuple[int, int, ChainStage, str, float]], list[bool]]:
+    """Non-overlapping phrases, longest first, as (start, end, role, word, weight), and the characters taken."""
+    found: list[tuple[int, int, ChainStage, str, float]] = []
     taken = [False] * len(text)
     for phrase, role in lexicon.phrase_index():
         start = text.find(phrase)
@@ -89,27 +93,49 @@ def _phrases(text: str, lexicon: RoleLexicon, weight: float) -> tuple[list[tuple
             end = start + len(phrase)
             if not any(taken[start:end]):
                 taken[start:end] = [True] * len(phrase)
-                found.append((role, phrase, weight))
+                found.append((start, end, role, phrase, weight))
             start = text.find(phrase, end)
-    return found, taken
+    return sorted(found), taken
+
+
+def _filler(gap: str) -> bool:
+    for word in sorted(_FILLER, key=len, reverse=True):
+        gap = gap.replace(word, "")
+    return not gap.strip()
+
+
+def _clause_words(clause: str, lexicon: RoleLexicon) -> list[tuple[ChainStage, str, float]]:
+    """The role words of one clause. A registered scope item ends in its verb (注塑模具**维修**,
+    眼镜的制造**与销售**): when the clause ends in role words, those are its activity and earlier ones
+    only name the object (注塑, 印染机械). Spoken text puts the verb first (养殖螃蟹, 卖大闸蟹): with no
+    role word at the end, every one counts. Single-character verbs (jieba words) always count."""
+    found, taken = _phrases(clause, lexicon, 1.0)
+    keep = found
+    if found and _filler(clause[found[-1][1]:]):
+        keep = [found[-1]]
+        for m in reversed(found[:-1]):
+            if not _filler(clause[m[1]:keep[0][0]]):
+                break
+            keep.insert(0, m)
+    out = [(role, word, w) for _, _, role, word, w in keep]
+    token_role = {t: r for r, spec in lexicon.roles.items() for t in spec.tokens}
+    pos = 0
+    for word in _jieba().lcut(clause):
+        here, pos = pos, pos + len(word)
+        if word in token_role and not taken[here]:
+            out.append((token_role[word], word, TOKEN_WEIGHT))
+    return out
 
 
 def find_role_words(text: str, lexicon: RoleLexicon) -> list[tuple[ChainStage, str, float]]:
-    """(role, word, weight) for every phrase and every free-standing single-character verb (jieba word)."""
-    found, taken = _phrases(text, lexicon, 1.0)
-    token_role = {t: r for r, spec in lexicon.roles.items() for t in spec.tokens}
-    pos = 0
-    for word in _jieba().lcut(text):
-        here, pos = pos, pos + len(word)
-        if word in token_role and not taken[here]:
-            found.append((token_role[word], word, TOKEN_WEIGHT))
-    return found
+    """(role, word, weight) over every clause of the text (see _clause_words)."""
+    return [hit for clause in _CLAUSE.split(text) if clause.strip() for hit in _clause_words(clause.strip(), lexicon)]
 
 
 def find_name_words(name: str, lexicon: RoleLexicon) -> list[tuple[ChainStage, str, float]]:
     """Weaker evidence from the name: its phrases and its suffix (…养殖场, …网店, …物流)."""
     core = _CORPORATE_TAIL.sub("", normalize(name or "").strip())
-    found, _ = _phrases(core, lexicon, NAME_WEIGHT)
+    found = [(role, word, w) for _, _, role, word, w in _phrases(core, lexicon, NAME_WEIGHT)[0]]
     for role, spec in lexicon.roles.items():
         suffix = next((w for w in sorted(spec.name_words, key=len, reverse=True) if core.endswith(w)), None)
         if suffix and all(suffix != w for _, w, _ in found):
@@ -117,15 +143,49 @@ def find_name_words(name: str, lexicon: RoleLexicon) -> list[tuple[ChainStage, s
     return found
 
 
-def _supplies_inputs(doc: IndustryDoc, text: str, products: list[str]) -> str | None:
-    """The segment input (or upstream industry name) the business trades in, if any: 紫砂泥料 → 紫砂泥料（紫泥…）."""
-    goods = text + "；" + "；".join(normalize(p) for p in products)
+_MODIFIERS = ("进口", "本地", "国产", "优质", "客户")
+
+
+def input_parts(doc: IndustryDoc) -> dict[str, str]:
+    """Each name an input of the segment goes by → the input (紫砂泥料（紫泥、朱泥、段泥） → 紫砂泥料, 紫泥 …)."""
+    parts: dict[str, str] = {}
     for item in doc.upstream_inputs:
-        head = re.split(r"[（(与及和、]", item)[0]
-        for k in range(len(head), 1, -1):  # the longest leading part of the input's name that the text names
-            if len(head[:k]) >= 2 and head[:k] in goods and head[:k] not in doc.name:
+        for part in re.split(r"[（()）、与及和,，]", normalize(item)):
+            part = part.strip().removesuffix("等")
+            for mod in _MODIFIERS:
+                part = part.removeprefix(mod)
+            if len(part) >= 2 and part not in doc.name and not any(part in p for p in doc.main_products):
+                parts.setdefault(part, item)
+    return parts
+
+
+def _only_activity(rest: str, lexicon: RoleLexicon) -> bool:
+    """Nothing but role words and filler: 「销售」「收购、销售」, not 「沙发」 (a product made of the input)."""
+    for phrase, _ in lexicon.phrase_index():
+        rest = rest.replace(phrase, "")
+    return _filler(rest)
+
+
+def _supplies_inputs(doc: IndustryDoc, text: str, products: list[str], lexicon: RoleLexicon) -> str | None:
+    """The segment input the business trades in: a clause or a product that *is* the input
+    (紫砂泥料销售, 电解铜), not one made of it (花梨木沙发 is furniture, not timber)."""
+    parts = sorted(input_parts(doc).items(), key=lambda x: -len(x[0]))
+    goods = [c.strip() for c in _CLAUSE.split(text) if c.strip()] + [normalize(p) for p in products]
+    for part, item in parts:
+        for g in goods:
+            at = g.find(part)
+            if at >= 0 and _only_activity(g[at + len(part):], lexicon):
                 return item
     return None
+
+
+def _mask_inputs(text: str, doc: IndustryDoc) -> str:
+    """Inputs are goods, not activities: 镀膜材料销售 sells a material, it does not coat lenses
+    (names of 3+ characters only, so 稻种 never eats into 水稻种植)."""
+    for part in sorted(input_parts(doc), key=len, reverse=True):
+        if len(part) >= 3:
+            text = text.replace(part, "□" * len(part))
+    return text
 
 
 def decide_role(name: str, scope: str, products: list[str], doc: IndustryDoc,
@@ -133,7 +193,7 @@ def decide_role(name: str, scope: str, products: list[str], doc: IndustryDoc,
     """The business's stage in ``doc``'s chain, with the words that show it (see the module doc)."""
     lex = lexicon or load_lexicon()
     text = clean_scope(scope)
-    hits = find_role_words(text, lex) + find_name_words(name, lex)
+    hits = find_role_words(_mask_inputs(text, doc), lex) or find_name_words(name, lex)  # the name only when the scope is silent
     weight = {r: sum(w for role, _, w in hits if role == r) for r in ORDER}
     words = {r: list(dict.fromkeys(word for role, word, _ in hits if role == r)) for r in ORDER}
     evidence = [f"{ROLE_ZH[r]}：{'、'.join(words[r])}" for r in ORDER if words[r]]
@@ -153,7 +213,7 @@ def decide_role(name: str, scope: str, products: list[str], doc: IndustryDoc,
     if weight[other] > 0:
         return result(other, f"只见{ROLE_ZH[other]}用语，不见本行业通常环节（{ROLE_ZH[default]}）的用语")
     role: ChainStage = "downstream" if weight["downstream"] >= weight["support"] else "support"
-    if role == "downstream" and (item := _supplies_inputs(doc, text, products)):
+    if role == "downstream" and (item := _supplies_inputs(doc, text, products, lex)):
         return RoleEvidence(role="downstream", stage="upstream", segment_stage=default, differs=default != "upstream",
                             words=words["downstream"], evidence=evidence, input_supplied=item,
                             basis=f"经营的是本行业的投入品「{item}」：为本行业供货，位于其上游")
