@@ -1,7 +1,10 @@
 """``puhui map`` (place an enterprise on its chain, profile, screen, strategies) and ``puhui brief``.
 
 Bad input prints one line per bad field (``enterprise.business_scope: 经营范围不能为空``) and exits 2;
-never a traceback.
+never a traceback. ``puhui map --batch prospects.csv|jsonl --out results.jsonl`` maps a whole list with
+one model load (agents/chain_map/batch.py): a progress bar, bad rows recorded in the results file
+without stopping the run, a summary at the end; exit 0 when every row was mapped, 1 when some rows had
+errors, 2 when the file itself cannot be used.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from typing import Callable
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
+from agents.chain_map.batch import BatchInputError, BatchSummary, read_prospects, run_batch
 from agents.chain_map.brief import UnknownSegment
 from agents.chain_map.schemas import ChainMapErrors
 from agents.chain_map.service import ChainMapService
@@ -64,15 +70,51 @@ def load_request(enterprise_file: Path, txns_file: Path | None) -> dict:
     return request
 
 
+def summary_table(s: BatchSummary) -> Table:
+    table = Table(title="批量产业链定位", show_header=False)
+    stages = "、".join(f"{k} {v}" for k, v in sorted(s.by_stage.items())) or "—"
+    for k, v in (("企业数", s.rows), ("成功", s.ok), ("出错（见结果文件）", s.errors), ("行业未识别", s.unknown_segment),
+                 ("环节分布", stages), ("耗时", f"{s.seconds:.1f} s（{s.rows_per_s:.1f} 家/秒）"), ("结果文件", s.out)):
+        table.add_row(k, str(v))
+    return table
+
+
+def map_batch(get_settings: Callable[[], Settings], batch: Path, out: Path | None, full: bool) -> None:
+    if out is None:
+        _fail("--batch 需要同时给出 --out results.jsonl")
+    try:
+        rows = read_prospects(batch)
+    except BatchInputError as exc:
+        _fail(str(exc))
+    service = _service(get_settings)  # built once: corpus, graph and the embedding model load here
+    with Progress(TextColumn("[bold]产业链定位"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[last]}"),
+                  TimeRemainingColumn(), console=err) as bar:
+        task = bar.add_task("map", total=len(rows), last="")
+        summary = run_batch(service.run, rows, out, full=full,
+                            progress=lambda line: bar.update(task, advance=1, last=f"第{line.row}行 {line.status}"))
+    err.print(summary_table(summary))
+    if summary.errors:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     @app.command("map")
     def map_cmd(
-        enterprise: Path = typer.Argument(..., help="企业信息 JSON（name, business_scope, main_products, location…）"),
+        enterprise: Path = typer.Argument(None, help="企业信息 JSON（name, business_scope, main_products, location…）"),
         txns: Path = typer.Option(None, "--txns", help="交易流水 CSV 或 JSON（可选）"),
         as_json: bool = typer.Option(False, "--json", help="输出结构化 JSON 而不是报告"),
-        out: Path = typer.Option(None, "--out", help="把报告（或 JSON）写入文件"),
+        out: Path = typer.Option(None, "--out", help="把报告（或 JSON）写入文件；--batch 时为结果 JSONL"),
+        batch: Path = typer.Option(None, "--batch", help="批量：客户清单 CSV 或 JSONL（每行一家企业）"),
+        full: bool = typer.Option(False, "--full", help="批量时每行写入完整结果（含报告）"),
     ) -> None:
         """产业链地图：行业定位、上下游、客户画像、营销与风险策略、可疑交易筛查。"""
+        if batch is not None:
+            if enterprise is not None or txns is not None:
+                _fail("--batch 与单个企业文件/--txns 不能同时使用")
+            map_batch(get_settings, batch, out, full)
+            return
+        if enterprise is None:
+            _fail("请给出企业信息 JSON 文件，或用 --batch 给出客户清单")
         request = load_request(enterprise, txns)
         result = _service(get_settings).run(request)
         if isinstance(result, ChainMapErrors):

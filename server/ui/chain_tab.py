@@ -20,6 +20,7 @@ from agents.chain_map.schemas import ChainMapErrors, ChainMapResult
 from agents.chain_map.service import ChainMapService
 from kb.graph import segment_neighbourhood
 from kb.graph.render import render_png
+from server.ui.chain_batch import build_section as build_batch_section
 from server.ui.chain_charts import flags_timeline, flows_figure
 from server.ui.llm_label import sources_line
 from tools.txn.flags import TYPOLOGY_NAMES_ZH
@@ -216,6 +217,8 @@ def build_tab(services) -> None:
         flags = gr.Dataframe(headers=FLAG_HEADERS, wrap=True, elem_id="chain-flags")
     with gr.Tab("完整报告"):
         report = gr.Markdown(elem_id="chain-report")
+    with gr.Tab("批量定位"):
+        build_batch_section(services)
     inputs = [name, scope, products, location, years, revenue, account, grade, tax_paid, inv_months, inv_amount, upload]
     outputs = [status, picture, placement, flows, profile, strategies, timeline, flags, report]
     run.click(lambda *a: run_map(services, *a), inputs, outputs)
