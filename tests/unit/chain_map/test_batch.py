@@ -3,14 +3,12 @@
 import json
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from agents.chain_map.batch import BatchInputError, read_prospects, run_batch
 from agents.chain_map.service import ChainMapService
-from cli import chain_cmds
 from server.ui.chain_batch import run_upload
-from tests.unit.chain_map.test_interfaces import FakeServices
+from tests.unit.chain_map.test_interfaces import FakeServices, _cli
 
 CSV = ("企业名称,经营范围,主营产品,所在地,经营年限\n"
        "丹阳市明瑞眼镜有限公司,眼镜制造；眼镜销售,树脂镜片、眼镜架,镇江市丹阳市,6\n"
@@ -94,13 +92,6 @@ def test_run_batch_full_and_no_half_written_file(ctx, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         run_batch(interrupted, read_prospects(path), tmp_path / "never.jsonl")
     assert not (tmp_path / "never.jsonl").exists() and not list(tmp_path.glob("*.part"))
-
-
-def _cli(ctx, monkeypatch):
-    monkeypatch.setattr(chain_cmds, "_service", lambda _gs: ChainMapService(ctx))
-    app = typer.Typer()
-    chain_cmds.register(app, lambda: None)
-    return app
 
 
 def test_cli_map_batch(ctx, prospects, tmp_path, monkeypatch):
