@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from langgraph.checkpoint.base import get_checkpoint_metadata
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
@@ -42,11 +43,11 @@ class MaskingSerializer:
 
 
 class MaskingSqliteSaver(SqliteSaver):
-    """Masks the checkpoint and its metadata on ``put``: the metadata is written as JSON beside the
-    serializer, so the serializer alone does not see it."""
+    """Masks the checkpoint and its metadata on ``put``: the metadata (with the run config's string
+    values merged in) is written as JSON beside the serializer, so the serializer alone does not see it."""
 
     def put(self, config, checkpoint, metadata, new_versions):  # noqa: ANN001 - LangGraph's signature
-        return super().put(config, _masked(checkpoint), _masked(metadata), new_versions)
+        return super().put(config, _masked(checkpoint), _masked_metadata(config, metadata), new_versions)
 
 
 class MaskingPostgresSaver(PostgresSaver):
@@ -55,7 +56,13 @@ class MaskingPostgresSaver(PostgresSaver):
     metadata beside it, neither through the serializer. The CI PII scan found a mobile number there."""
 
     def put(self, config, checkpoint, metadata, new_versions):  # noqa: ANN001 - LangGraph's signature
-        return super().put(config, _masked(checkpoint), _masked(metadata), new_versions)
+        return super().put(config, _masked(checkpoint), _masked_metadata(config, metadata), new_versions)
+
+
+def _masked_metadata(config: Any, metadata: Any) -> Any:
+    """The metadata as the saver will write it (LangGraph copies string values of the run's config
+    into it), masked; the saver then skips the keys it already holds, so none goes in unmasked."""
+    return _masked(get_checkpoint_metadata(config, metadata))
 
 
 def _masked(obj: Any) -> Any:
