@@ -169,6 +169,25 @@ def test_chain_map_places_the_example_enterprise_with_picture_strategies_and_fla
     save_screenshot(page, "01-chain-map-flags")
 
 
+def test_chain_map_batch_upload_places_each_prospect_and_offers_the_results_file(page, tmp_path):
+    pytest.importorskip("server.ui.chain_batch", reason="批量定位 (server/ui/chain_batch.py) not written yet")
+    open_tab(page, "产业链地图")
+    open_tab(page, "批量定位")
+    prospects = tmp_path / "prospects.csv"
+    prospects.write_text("企业名称,经营范围,所在地\n阳澄湖蟹鲜生网店,大闸蟹网上销售；直播带货,苏州市相城区\n"
+                         "丹阳市明瑞眼镜有限公司,眼镜制造；眼镜销售,镇江市丹阳市\n空范围,,\n", encoding="utf-8")
+    page.locator("#chain-batch-upload input[type=file]").set_input_files(str(prospects))
+    expect(page.locator("#chain-batch-upload")).to_contain_text("prospects.csv", timeout=LONG)
+    page.locator("#chain-batch-run").click()
+    status = page.locator("#chain-batch-status")
+    expect(status).to_contain_text("【完成】3 家：成功 2，出错 1", timeout=LONG * 2)
+    table = page.locator("#chain-batch-table")
+    expect(table).to_contain_text("下游")  # the crab e-shop sits downstream, not with the farms
+    expect(table).to_contain_text("business_scope")
+    expect(page.locator("#chain-batch-result")).to_contain_text("results.jsonl")
+    save_screenshot(page, "01-chain-map-batch")
+
+
 # ---- 贷款审查 -------------------------------------------------------------------------------
 
 def test_loan_review_decides_then_a_reviewer_approves_a_referred_application(page):
