@@ -14,6 +14,7 @@ from pathlib import Path
 import gradio as gr
 
 from agents.chain_map.batch import BatchInputError, BatchLine, read_prospects, run_batch
+from agents.chain_map.schemas import STAGE_ZH
 from agents.chain_map.service import ChainMapService
 
 log = logging.getLogger("puhui.ui")
@@ -22,9 +23,14 @@ HEADERS = ["行", "企业", "结果", "细分行业", "环节", "行业通常环
 SHOW_ROWS = 500
 
 
+def stage_short(stage: str | None) -> str:
+    """上游 / 中游 / 下游 / 配套服务 (the label without its explanation)."""
+    return STAGE_ZH.get(stage or "", "").split("（")[0]
+
+
 def table_row(line: BatchLine) -> list:
     return [line.row, line.name, "成功" if line.status == "ok" else "出错", line.segment_name or "（未识别）",
-            line.stage_zh or "", line.segment_stage or "", "；".join(line.role_evidence), "、".join(line.fitting_products),
+            line.stage_zh or "", stage_short(line.segment_stage), "；".join(line.role_evidence), "、".join(line.fitting_products),
             "；".join(line.errors)]
 
 
@@ -50,7 +56,7 @@ def run_upload(services, path: str | None, progress=None) -> tuple[str, str | No
     except Exception as exc:  # staff see one line; details go to the log
         log.exception("chain map batch upload failed")
         return f"【运行失败】{type(exc).__name__}，详情见服务器日志。", None, []
-    stages = "、".join(f"{k} {v}" for k, v in sorted(summary.by_stage.items())) or "—"
+    stages = "、".join(f"{stage_short(k)} {v}" for k, v in sorted(summary.by_stage.items())) or "—"
     status = (f"【完成】{summary.rows} 家：成功 {summary.ok}，出错 {summary.errors}（原因见表格与结果文件），"
               f"行业未识别 {summary.unknown_segment}；环节：{stages}；{summary.seconds:.1f} 秒（{summary.rows_per_s:.1f} 家/秒）")
     if len(lines) > SHOW_ROWS:
