@@ -116,6 +116,7 @@ def test_workbench_upload_handler(ctx, prospects):
     status, path, rows = run_upload(services, str(prospects))
     assert status.startswith("【完成】4 家：成功 1，出错 3") and path and path.endswith("results.jsonl")
     assert len(rows) == 4 and rows[0][2] == "成功" and rows[0][3] == "丹阳眼镜制造" and rows[2][2] == "出错"
+    assert rows[0][4].startswith("中游") and rows[0][5] == "中游" and "环节：中游 1" in status
     assert run_upload(services, None)[1] is None
     txt = prospects.with_suffix(".txt")
     txt.write_text(CSV, encoding="utf-8")

@@ -4,6 +4,8 @@ import pytest
 
 from agents.chain_map.role import decide_role, find_role_words, load_lexicon
 from agents.chain_map.service import ChainMapService
+from kb.graph import segment_neighbourhood
+from kb.graph.render import render_png
 from server.ui.chain_tab import picture_slot
 
 
@@ -68,5 +70,8 @@ def test_result_follows_the_business_own_node(ctx):
     assert "货源" in res.risk.due_diligence[0]  # the role's own questions come first
     assert "环节依据" in res.report_markdown and "水产品批发" in res.report_markdown
     assert picture_slot(res) == (3, "本企业（下游）")
+    png = render_png(segment_neighbourhood(ctx.graph, "yangchenghu_crab"), enterprise="蟹鲜生网店", dpi=40,
+                     enterprise_column=3, enterprise_label="本企业（下游）")
+    assert png.startswith(b"\x89PNG")
     farm = ChainMapService(ctx).run({"enterprise": {"name": "巴城蟹塘", "business_scope": "大闸蟹养殖、销售"}})
     assert farm.position.stage == "upstream" and not farm.position.role.differs and picture_slot(farm) == (2, "本企业")
