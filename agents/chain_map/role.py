@@ -104,12 +104,13 @@ def _filler(gap: str) -> bool:
     return not gap.strip()
 
 
-def _clause_words(clause: str, lexicon: RoleLexicon) -> list[tuple[ChainStage, str, float]]:
+def _clause_words(clause: str, lexicon: RoleLexicon, weight: float = 1.0,
+                  tokens: bool = True) -> list[tuple[ChainStage, str, float]]:
     """The role words of one clause. A registered scope item ends in its verb (注塑模具**维修**,
     眼镜的制造**与销售**): when the clause ends in role words, those are its activity and earlier ones
     only name the object (注塑, 印染机械). Spoken text puts the verb first (养殖螃蟹, 卖大闸蟹): with no
     role word at the end, every one counts. Single-character verbs (jieba words) always count."""
-    found, taken = _phrases(clause, lexicon, 1.0)
+    found, taken = _phrases(clause, lexicon, weight)
     keep = found
     if found and _filler(clause[found[-1][1]:]):
         keep = [found[-1]]
@@ -118,6 +119,8 @@ def _clause_words(clause: str, lexicon: RoleLexicon) -> list[tuple[ChainStage, s
                 break
             keep.insert(0, m)
     out = [(role, word, w) for _, _, role, word, w in keep]
+    if not tokens:
+        return out
     token_role = {t: r for r, spec in lexicon.roles.items() for t in spec.tokens}
     pos = 0
     for word in _jieba().lcut(clause):
@@ -133,12 +136,15 @@ def find_role_words(text: str, lexicon: RoleLexicon) -> list[tuple[ChainStage, s
 
 
 def find_name_words(name: str, lexicon: RoleLexicon) -> list[tuple[ChainStage, str, float]]:
-    """Weaker evidence from the name: its phrases and its suffix (…养殖场, …网店, …物流)."""
+    """Weaker evidence from the name: its phrases, else its suffix (…养殖场, …网店, …厂). A phrase
+    before the suffix says what kind of place it is: 修理厂 is a repair shop, not a factory."""
     core = _CORPORATE_TAIL.sub("", normalize(name or "").strip())
-    found = [(role, word, w) for _, _, role, word, w in _phrases(core, lexicon, NAME_WEIGHT)[0]]
+    found = _clause_words(core, lexicon, NAME_WEIGHT, tokens=False)  # 印染设备维修: the repair, not the dyeing
+    if found:
+        return found
     for role, spec in lexicon.roles.items():
         suffix = next((w for w in sorted(spec.name_words, key=len, reverse=True) if core.endswith(w)), None)
-        if suffix and all(suffix != w for _, w, _ in found):
+        if suffix:
             found.append((role, suffix, NAME_WEIGHT))
     return found
 
@@ -193,7 +199,7 @@ def decide_role(name: str, scope: str, products: list[str], doc: IndustryDoc,
     """The business's stage in ``doc``'s chain, with the words that show it (see the module doc)."""
     lex = lexicon or load_lexicon()
     text = clean_scope(scope)
-    hits = find_role_words(_mask_inputs(text, doc), lex) or find_name_words(name, lex)  # the name only when the scope is silent
+    hits = find_role_words(_mask_inputs(text, doc), lex) + find_name_words(name, lex)  # 眼镜厂 + 眼镜销售: still a maker
     weight = {r: sum(w for role, _, w in hits if role == r) for r in ORDER}
     words = {r: list(dict.fromkeys(word for role, word, _ in hits if role == r)) for r in ORDER}
     evidence = [f"{ROLE_ZH[r]}：{'、'.join(words[r])}" for r in ORDER if words[r]]
