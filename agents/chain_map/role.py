@@ -139,14 +139,14 @@ def find_name_words(name: str, lexicon: RoleLexicon) -> list[tuple[ChainStage, s
     """Weaker evidence from the name: its phrases, else its suffix (…养殖场, …网店, …厂). A phrase
     before the suffix says what kind of place it is: 修理厂 is a repair shop, not a factory."""
     core = _CORPORATE_TAIL.sub("", normalize(name or "").strip())
+    suffixes = sorted(((w, r) for r, spec in lexicon.roles.items() for w in spec.name_words if core.endswith(w)),
+                      key=lambda x: -len(x[0]))
     found = _clause_words(core, lexicon, NAME_WEIGHT, tokens=False)  # 印染设备维修: the repair, not the dyeing
-    if found:
+    if found and any(core.endswith(w) for _, w, _ in found):
         return found
-    for role, spec in lexicon.roles.items():
-        suffix = next((w for w in sorted(spec.name_words, key=len, reverse=True) if core.endswith(w)), None)
-        if suffix:
-            found.append((role, suffix, NAME_WEIGHT))
-    return found
+    head = core[: len(core) - len(suffixes[0][0])] if suffixes else core  # 印染设备维修厂: the same without 厂
+    found = _clause_words(head, lexicon, NAME_WEIGHT, tokens=False)
+    return found or [(role, word, NAME_WEIGHT) for word, role in suffixes[:1]]
 
 
 _MODIFIERS = ("进口", "本地", "国产", "优质", "客户")

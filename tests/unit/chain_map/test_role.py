@@ -48,7 +48,7 @@ def test_shops_and_services_keep_their_segment_stage_and_silence_keeps_default(d
     silent = decide_role("丹阳某某", "眼镜、镜片", [], docs["danyang_eyewear"])
     assert silent.stage == "midstream" and not silent.differs and not silent.words
     named = decide_role("丹阳镜架批发部", "眼镜、镜架", [], docs["danyang_eyewear"])  # the scope is silent: the name speaks
-    assert named.stage == "downstream" and named.words == ["批发"]
+    assert named.stage == "downstream" and named.words == ["批发部"]
     factory = decide_role("丹阳明光眼镜厂", "眼镜销售；货物进出口", [], docs["danyang_eyewear"])  # a 厂 that lists only sales
     assert factory.stage == "midstream" and "厂" in factory.words
     repair = decide_role("丹阳镀膜设备维修厂", "设备", [], docs["danyang_eyewear"])  # 维修厂 is a repair shop
