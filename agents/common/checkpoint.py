@@ -65,11 +65,18 @@ def _masked_metadata(config: Any, metadata: Any) -> Any:
     return _masked(get_checkpoint_metadata(config, metadata))
 
 
+# Keys whose values address things (checkpoint and parent ids, channel versions, thread and session
+# ids) and are never personal data: LangGraph parses them back (``binascii.unhexlify`` of the checkpoint
+# id), and a UUID segment such as ``138123456789`` looks like a mobile number to the masker.
+_ADDRESS_KEYS = frozenset({"id", "parents", "channel_versions", "versions_seen", "checkpoint_id",
+                           "checkpoint_ns", "thread_id", "run_id", "session_id", "chunk_id"})
+
+
 def _masked(obj: Any) -> Any:
     if isinstance(obj, str):
         return mask_text(obj) if any(c.isdigit() for c in obj) else obj
     if isinstance(obj, dict):
-        return {k: _masked(v) for k, v in obj.items()}
+        return {k: v if k in _ADDRESS_KEYS else _masked(v) for k, v in obj.items()}
     if isinstance(obj, list):
         return [_masked(v) for v in obj]
     if isinstance(obj, tuple):

@@ -56,3 +56,18 @@ def test_postgres_saver_masks_inline_values_and_metadata(monkeypatch):
     saver.put({}, {"channel_values": {"question": "手机13812345678"}}, {"writes": {"q": "13812345678"}}, {})
     assert seen["cp"]["channel_values"]["question"] == "手机138****5678"
     assert seen["md"]["writes"]["q"] == "138****5678"
+
+
+def test_addresses_are_never_masked():
+    """A checkpoint id whose last UUID segment is all digits (mobile-like) is parsed back by LangGraph
+    (``binascii.unhexlify``): ids, parents and channel versions pass through untouched."""
+    import binascii
+
+    version = "00000000000000000000000000000002.0.8406583717329165"
+    cp = {"id": "1f1ee793-a1a0-68a0-bfff-138123456789", "channel_versions": {"q": version},
+          "versions_seen": {"n": {"q": version}},
+          "channel_values": {"question": "手机13812345678"}}
+    back = MaskingSerializer().loads_typed(MaskingSerializer().dumps_typed(cp))
+    assert back["id"] == cp["id"] and binascii.unhexlify(back["id"].replace("-", ""))
+    assert back["channel_versions"] == cp["channel_versions"] and back["versions_seen"] == cp["versions_seen"]
+    assert back["channel_values"]["question"] == "手机138****5678"
