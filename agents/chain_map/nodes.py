@@ -131,9 +131,12 @@ def strategies(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
     seg = state["placement"].segment_id
     industry = ctx.industries.get(seg) if seg else None
     marketing = strategy.marketing_strategy(ctx.products, state["profile"].facts, industry)
-    risk = strategy.risk_strategy(industry, ctx.body(seg) if seg else "", state["profile"], state.get("screening"),
-                                  marketing)
-    return {"marketing": marketing, "risk": risk}
+    tracked = ctx.track(seg)
+    risk = strategy.risk_strategy(industry, ctx.body(seg, tracked) if seg else "", state["profile"],
+                                  state.get("screening"), marketing)
+    if tracked is not None:
+        risk = strategy.apply_tracking(risk, tracked)
+    return {"marketing": marketing, "risk": risk, "profile_version": tracked.profile_label if tracked else None}
 
 
 def prose_deterministic(facts: dict) -> StrategyProse:
@@ -192,7 +195,7 @@ def report(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
         enterprise=state["request"].enterprise, placement=state["placement"], position=state.get("position"),
         profile=state["profile"], marketing=state["marketing"], risk=state["risk"], screening=state.get("screening"),
         llm=dict(state.get("llm", {})), llm_reasons=dict(state.get("llm_reasons", {})),
-        warnings=list(state.get("warnings", [])))
+        warnings=list(state.get("warnings", [])), profile_version=state.get("profile_version"))
     markdown = tidy_markdown(render("chain_map/report.md.j2", r=result))
     return {"result": result.model_copy(update={"report_markdown": markdown})}
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from agents.chain_map.industry_text import bullets, sections
 from agents.chain_map.schemas import CustomerProfile, MarketingStrategy, RiskStrategy, Screening
 from kb.schema import FACTS, IndustryDoc, ProductDoc
+from tools.monitoring.tracking import SegmentTracking
 from tools.products import match_products
 from tools.txn.flags import TYPOLOGY_NAMES_ZH
 
@@ -64,6 +65,17 @@ def risk_strategy(industry: IndustryDoc | None, body: str, profile: CustomerProf
         risk_grade=industry.risk_grade if industry else None,
         industry_risks=_dedupe((list(industry.risk_tags) if industry else []) + bullets(sec.get("风险要点", ""))),
         enterprise_risks=_dedupe(enterprise), due_diligence=_dedupe(questions), watch_signals=_dedupe(watch))
+
+
+def apply_tracking(risk: RiskStrategy, tracked: SegmentTracking) -> RiskStrategy:
+    """Industry signals (issue #15) set the stance: 收紧 raises the grade one step and adds the evidence to
+    the watch list; 放宽 lowers it one step. The evidence names the month and the series."""
+    grade = risk.risk_grade
+    if grade is not None and tracked.stance != "维持":
+        grade = min(5, grade + 1) if tracked.stance == "收紧" else max(1, grade - 1)
+    watch = risk.watch_signals + [f"行业指标：{e}" for e in tracked.evidence() if "收紧" in e]
+    return risk.model_copy(update={"risk_grade": grade, "stance": tracked.stance,
+                                   "industry_signals": tracked.evidence(), "watch_signals": _dedupe(watch)})
 
 
 def prose_facts(name: str, industry: IndustryDoc | None, marketing: MarketingStrategy, risk: RiskStrategy,
