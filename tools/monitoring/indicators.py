@@ -12,6 +12,7 @@ favourable break *loosens* it. Every signal carries its date, series and the val
 from __future__ import annotations
 
 import io
+import warnings
 from typing import Literal
 
 import numpy as np
@@ -112,8 +113,10 @@ def signals(df: pd.DataFrame, as_of: str | None = None, rules: dict[str, SeriesR
     window = np.array([rules[s].window for s in d["series"]])
     lagged[np.arange(win)[None, :] >= window[:, None]] = np.nan
     enough = np.sum(~np.isnan(lagged), axis=1) >= np.maximum(3, window // 2)
-    med = np.nanmedian(np.where(enough[:, None], lagged, 0.0), axis=1)
-    mad = np.nanmedian(np.abs(lagged - med[:, None]), axis=1) * 1.4826
+    with warnings.catch_warnings():  # rows without history are all-NaN; ``enough`` masks them out
+        warnings.simplefilter("ignore", RuntimeWarning)
+        med = np.nanmedian(np.where(enough[:, None], lagged, 0.0), axis=1)
+        mad = np.nanmedian(np.abs(lagged - med[:, None]), axis=1) * 1.4826
     value = d["value"].to_numpy()
     scale = np.maximum(mad, np.abs(med) * 0.02 + 1e-9)
     zs = (value - med) / scale

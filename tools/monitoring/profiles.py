@@ -28,6 +28,8 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS industry_notes (note_id TEXT PRIMARY KEY, segment TEXT NOT NULL, "
     "note_date TEXT NOT NULL, place TEXT NOT NULL, analyst TEXT NOT NULL, added_by TEXT NOT NULL, "
     "added_at TEXT NOT NULL, text TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS industry_note_chunks (note_id TEXT NOT NULL, segment TEXT NOT NULL, "
+    "section TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (note_id, section))",
     "CREATE TABLE IF NOT EXISTS industry_proposals (proposal_id TEXT PRIMARY KEY, segment TEXT NOT NULL, "
     "note_id TEXT NOT NULL, base_version INTEGER NOT NULL, content TEXT NOT NULL, diff TEXT NOT NULL, "
     "status TEXT NOT NULL, created_at TEXT NOT NULL, decided_by TEXT, decided_at TEXT, comment TEXT)",
@@ -162,7 +164,14 @@ class ProfileStore:
             tx.execute("INSERT INTO industry_notes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (note.note_id, note.segment, note.date.isoformat(), note.place, note.analyst, added_by,
                         _now(), mask_pii(note.text)))
+            tx.executemany("INSERT INTO industry_note_chunks VALUES (?, ?, ?, ?)",
+                           [(note.note_id, note.segment, name, mask_pii(f"{note.place} {note.date} {name}：{text}"))
+                            for name, text in note.sections.items()])
         return True
+
+    def note_chunks(self, segment: str | None = None) -> list[dict]:
+        return self.db.fetchall("SELECT * FROM industry_note_chunks" + (" WHERE segment = ?" if segment else "")
+                                + " ORDER BY note_id, section", (segment,) if segment else ())
 
     def notes(self, segment: str | None = None, start: str = "", end: str = "9999") -> list[dict]:
         sql = "SELECT * FROM industry_notes WHERE added_at >= ? AND added_at < ?"
