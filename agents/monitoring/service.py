@@ -50,10 +50,12 @@ class MonitoringService:
 
     @classmethod
     def from_services(cls, services: Any) -> "MonitoringService":
-        s = services.settings
-        return services.cached("monitoring", lambda: cls.build(
-            services.corpus, open_tracking_db(services.database, s.data_dir), AuditLog(services.audit_database()),
-            s.data_dir, services.llm, s.llm_timeout_s))
+        def build() -> MonitoringService:
+            s = services.settings
+            return cls.build(services.corpus, open_tracking_db(services.database, s.data_dir),
+                             AuditLog(services.audit_database()), s.data_dir, services.llm, s.llm_timeout_s)
+
+        return services.cached("monitoring", build)
 
     @property
     def tracking(self) -> IndustryTracking:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -99,11 +96,8 @@ def test_run_stores_alerts_audits_and_takes_decisions(svc, tmp_path):
     assert audit.verify().ok and audit.verify().records == 3  # two runs + one decision
 
 
-def test_taiwan_backtest_when_the_shared_set_is_present():
-    shared = Path(os.environ.get("PUHUI_SHARED_DATA_DIR") or Path(__file__).resolve().parents[4] / "shared" / "data")
-    path = shared / "credit" / "taiwan_default" / "UCI_Credit_Card.csv"
-    if not path.exists():
-        pytest.skip(f"shared Taiwan set not at {path}")
+def test_taiwan_backtest_on_the_shared_set(shared_data):
+    path = shared_data / "credit" / "taiwan_default" / "UCI_Credit_Card.csv"
     res = backtest.taiwan_backtest(path)
     assert res.rows == 30000 and len(res.by_cutoff) == 6
     last = res.by_cutoff[-1]
