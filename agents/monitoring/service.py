@@ -152,7 +152,8 @@ class MonitoringService:
                                            comment=comment)
         self.context.audit.append(AuditRecord(
             thread_id=f"monitor-{month}", event="monitor_reviewed", application_id=loan_id,
-            input_hash=hashlib.sha256(w.model_dump_json().encode()).hexdigest(), policy_version=self.context.strategy.version, decision=chosen,
+            input_hash=hashlib.sha256(w.model_dump_json().encode()).hexdigest(),
+            policy_version=self.context.strategy.version, decision=chosen,
             system_decision=w.action, rule_hits=w.reasons, reasons=[e["evidence"] for e in w.evidence],
             reviewer=reviewer, comment=row["comment"]))
         return row
