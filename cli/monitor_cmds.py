@@ -4,22 +4,39 @@ decisions and the backtests (issue #15)."""
 from __future__ import annotations
 
 import getpass
+import json
+from collections import Counter
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from agents.loan_review.service import InvalidApplication, LoanReviewService
 from agents.monitoring.nodes import BookMissing
 from agents.monitoring.schemas import check_month
 from cli.industry_cmds import fail, read_text, service
+from core.services import Services
 from core.settings import Settings
 from tools.monitoring import backtest
-from tools.monitoring.book import BookFileError, from_csv
+from tools.monitoring.book import BookedLoan, BookFileError, from_booked, from_csv
 
 console = Console()
 err = Console(stderr=True)
+
+
+def booked_loan(app: dict, result: Any) -> BookedLoan | None:
+    """An approved review with a bank statement and a known segment, as a loan; else None."""
+    months = (app.get("bank_flow") or {}).get("months") or []
+    segment = (result.industry or {}).get("industry_id")
+    if result.decision != "approve" or not months or not segment or not result.limit:
+        return None
+    months = sorted(months, key=lambda m: m["month"])
+    annual = (app.get("tax") or {}).get("declared_revenue_wan") or (app.get("invoice") or {}).get("annual_invoice_wan")
+    return BookedLoan(loan_id=app.get("application_id") or result.thread_id, segment=segment,
+                      amount_wan=float(result.limit["limit_wan"]), months=[m["month"] for m in months],
+                      inflow=[float(m["inflow_wan"]) for m in months], annual_tax_revenue_wan=annual)
 
 
 def _month(month: str) -> str:
@@ -57,6 +74,43 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         except BookFileError as exc:
             fail(str(exc))
         console.print(f"已载入 {bk.n} 笔，{bk.months[0]}–{bk.months[-1]} → {path}")
+
+    @book.command("from-reviews")
+    def from_reviews(file: Path = typer.Argument(..., help="JSONL：每行一份贷款申请（或评测用例 {input: 申请}）")) -> None:
+        """把申请逐笔送贷款审查，批准的入账为新台账（申请的银行流水月份即入账前历史）。"""
+        reviewer = LoanReviewService.from_services(Services(get_settings()))
+        booked, skipped = [], Counter()
+        for n, line in enumerate(read_text(file).splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                fail(f"line {n}: 不是 JSON（{exc.msg}）")
+            app = obj.get("input", obj) if isinstance(obj, dict) else None
+            if not isinstance(app, dict):
+                fail(f"line {n}: 应为 JSON 对象")
+            try:
+                result = reviewer.review(app)
+            except InvalidApplication:
+                skipped["申请无效"] += 1
+                continue
+            except Exception as exc:  # one review failing must not lose the batch; counted and named
+                err.print(f"line {n}: 审查出错（{type(exc).__name__}: {str(exc)[:80]}）")
+                skipped["审查出错"] += 1
+                continue
+            loan = booked_loan(app, result)
+            if loan is None:
+                skipped["未批准或缺少流水/行业"] += 1
+            else:
+                booked.append(loan)
+        try:
+            bk = from_booked(booked)
+            path = service(get_settings).save_book(bk)
+        except BookFileError as exc:
+            fail(str(exc))
+        console.print(f"入账 {bk.n} 笔（{bk.months[0]}–{bk.months[-1]}）→ {path}；跳过："
+                      + ("，".join(f"{k} {v}" for k, v in skipped.items()) or "无"))
 
     @monitor.command("run")
     def run(month: str = typer.Option(..., "--month", help="YYYY-MM")) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
 MONTH_COLUMNS = ("inflow", "tax_revenue", "dpd", "top_share", "chain_flags")
 LOAN_COLUMNS = ("loan_id", "segment", "amount_wan", "source")
@@ -93,6 +94,40 @@ def to_csv(book: LoanBook) -> str:
 
 class BookFileError(ValueError):
     pass
+
+
+class BookedLoan(BaseModel):
+    """An approved review turned into a loan: its bank-flow months are its history before booking."""
+
+    loan_id: str
+    segment: str
+    amount_wan: float
+    months: list[str]
+    inflow: list[float]
+    annual_tax_revenue_wan: float | None = None  # declared or invoiced revenue of the year
+
+
+def from_booked(loans: list[BookedLoan], source: str = "review") -> LoanBook:
+    """A book of newly booked loans. All must cover the same months (a book has one month axis; a
+    loan whose statement covers other months is refused, naming it, rather than padded with zeros).
+    An application has only an annual declared/invoiced revenue: before booking it is spread over the
+    months in proportion to the inflow (so it raises no tax gap by construction); monthly tax data comes
+    with the book's later months."""
+    if not loans:
+        raise BookFileError("loans: 没有可入账的贷款（没有批准的申请）")
+    months = loans[0].months
+    odd = [b.loan_id for b in loans if b.months != months]
+    if odd:
+        raise BookFileError(f"month: 贷款 {', '.join(odd[:5])} 的流水月份与 {loans[0].loan_id} 不同（{months[0]}–{months[-1]}）")
+    n, m = len(loans), len(months)
+    inflow = np.array([b.inflow for b in loans], dtype=float)
+    annual = np.array([b.annual_tax_revenue_wan if b.annual_tax_revenue_wan is not None else np.nan for b in loans])
+    yearly_inflow = np.maximum(inflow[:, -12:].sum(axis=1), 1e-9)
+    tax = inflow * np.where(np.isnan(annual), 1.0, np.nan_to_num(annual) / yearly_inflow)[:, None]
+    frame = pd.DataFrame({"loan_id": [b.loan_id for b in loans], "segment": [b.segment for b in loans],
+                          "amount_wan": [b.amount_wan for b in loans], "source": source})
+    return LoanBook(loans=frame, months=list(months), inflow=inflow, tax_revenue=tax, dpd=np.zeros((n, m), dtype=np.int32),
+                    top_share=np.zeros((n, m)), chain_flags=np.zeros((n, m), dtype=np.int32))
 
 
 def from_csv(text: str) -> LoanBook:

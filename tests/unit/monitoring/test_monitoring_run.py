@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from cli.monitor_cmds import booked_loan
 from tools.monitoring import backtest, book as book_mod, disposal, signals
 from tools.monitoring.book import LoanBook
 
@@ -102,3 +105,22 @@ def test_taiwan_backtest_on_the_shared_set(shared_data):
     assert res.rows == 30000 and len(res.by_cutoff) == 6
     last = res.by_cutoff[-1]
     assert last.warning.recall > last.naive_any_delay.recall and res.auc_points > 0.6
+
+
+def test_approved_reviews_become_a_book():
+    months = [{"month": f"2025-{m:02d}", "inflow_wan": 50.0 + m} for m in range(1, 13)]
+    app = {"application_id": "A1", "bank_flow": {"months": months[::-1]}, "tax": {"declared_revenue_wan": 600.0}}
+    ok = SimpleNamespace(decision="approve", industry={"industry_id": "danyang_eyewear"}, limit={"limit_wan": 80},
+                         thread_id="t1")
+    loan = booked_loan(app, ok)
+    assert loan.months[0] == "2025-01" and loan.amount_wan == 80 and loan.annual_tax_revenue_wan == 600
+    assert booked_loan(app, SimpleNamespace(**{**vars(ok), "decision": "decline"})) is None
+    book = book_mod.from_booked([loan, loan.model_copy(update={"loan_id": "A2", "annual_tax_revenue_wan": None})])
+    assert book.n == 2 and book.dpd.sum() == 0
+    assert book.tax_revenue[0].sum() == pytest.approx(600.0) and np.allclose(book.tax_revenue[1], book.inflow[1])
+    res = signals.compute(book, {}, set())
+    assert not res.flags["tax_gap"].any()  # an annual figure raises no gap by construction
+    with pytest.raises(book_mod.BookFileError, match="month: 贷款 A3"):
+        book_mod.from_booked([loan, loan.model_copy(update={"loan_id": "A3", "months": loan.months[1:] + ["2026-01"]})])
+    with pytest.raises(book_mod.BookFileError, match="loans"):
+        book_mod.from_booked([])
