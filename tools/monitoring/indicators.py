@@ -112,7 +112,8 @@ def signals(df: pd.DataFrame, as_of: str | None = None, rules: dict[str, SeriesR
     lagged = np.column_stack([g.shift(k).to_numpy() for k in range(1, win + 1)])  # previous months, newest first
     window = np.array([rules[s].window for s in d["series"]])
     lagged[np.arange(win)[None, :] >= window[:, None]] = np.nan
-    enough = np.sum(~np.isnan(lagged), axis=1) >= np.maximum(3, window // 2)
+    seen = np.sum(~np.isnan(lagged), axis=1)
+    enough = seen >= np.maximum(3, window // 2)
     with warnings.catch_warnings():  # rows without history are all-NaN; ``enough`` masks them out
         warnings.simplefilter("ignore", RuntimeWarning)
         med = np.nanmedian(np.where(enough[:, None], lagged, 0.0), axis=1)
@@ -141,7 +142,7 @@ def signals(df: pd.DataFrame, as_of: str | None = None, rules: dict[str, SeriesR
             out.append(IndustrySignal(
                 segment=seg, month=month, series=series, kind="trend_break", direction="tighten" if adverse else "loosen",
                 value=float(value[i]), reference=float(med[i]),
-                evidence=f"{month} {rule.name_zh} {value[i]:g}，较前{rule.window}个月中位数 {med[i]:g} "
+                evidence=f"{month} {rule.name_zh} {value[i]:g}，较前{int(seen[i])}个月中位数 {med[i]:g} "
                          f"{'上升' if rel[i] > 0 else '下降'} {abs(rel[i]):.0%}（趋势突变）"))
     return out
 
