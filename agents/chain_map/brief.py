@@ -38,6 +38,7 @@ class IndustryBrief(BaseModel):
     name: str
     markdown: str
     sources: list[str] = Field(default_factory=list)
+    profile_version: str | None = None  # issue #15: the industry profile version the brief used
 
 
 def nearest_segments(ctx: ChainMapContext, segment_id: str, n: int = 5) -> list[str]:
@@ -73,7 +74,8 @@ def build_brief(ctx: ChainMapContext, segment_id: str, kb: Any = None) -> Indust
     if doc is None:
         raise UnknownSegment(segment_id, nearest_segments(ctx, segment_id))
     md = ctx.corpus.industries[segment_id]
-    sec = sections(md.body)
+    tracked = ctx.track(segment_id)
+    sec = sections(ctx.body(segment_id, tracked))
     nb = segment_neighbourhood(ctx.graph, segment_id)
     products = [ctx.corpus.product(p) for p in doc.fitting_products if p in ctx.corpus.products]
     season = [{"month": MONTHS[i], "index": v, "peak": (i + 1) in doc.peak_months} for i, v in enumerate(doc.seasonality)]
@@ -89,6 +91,8 @@ def build_brief(ctx: ChainMapContext, segment_id: str, kb: Any = None) -> Indust
         operations=sec.get("经营模式与资金特征", ""), season=season, financing=sec.get("典型融资需求", ""),
         products=products, risks=bullets(sec.get("风险要点", "")), diligence=bullets(sec.get("尽调要点", "")),
         signals=list(dict.fromkeys([*doc.watch_signals, *bullets(sec.get("贷后预警信号", ""))])),
-        related=_related(kb, f"{doc.name} 融资 风险", segment_id), sources=sources)
+        related=_related(kb, f"{doc.name} 融资 风险", segment_id), sources=sources,
+        version=tracked.profile_label if tracked else "v1（知识库初始版本）",
+        stance=tracked.stance if tracked else "维持", industry_signals=tracked.evidence() if tracked else [])
     return IndustryBrief(segment_id=segment_id, name=doc.name, markdown=render("chain_map/industry_brief.md.j2", **values),
-                         sources=sources)
+                         sources=sources, profile_version=values["version"])

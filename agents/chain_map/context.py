@@ -19,6 +19,7 @@ from kb.gbt import load_gbt_codes
 from kb.linking.linker import EntityLinker
 from kb.schema import IndustryDoc, ProductDoc
 from tools.credit.policy import CreditPolicy
+from tools.monitoring.tracking import SegmentTracking
 from tools.txn.chain import Distance, Resolver, corpus_resolver, graph_distance, support_segments
 from tools.txn.flags import ScreeningParams
 
@@ -42,8 +43,21 @@ class ChainMapContext:
     params: ScreeningParams = field(default_factory=ScreeningParams)
     industry_access: Callable[[str], str | None] | None = None
     semantic_linker: EntityLinker | None = None  # + embeddings: consulted only when the dictionary is unsure
+    tracking: Callable[[str], SegmentTracking | None] | None = None  # issue #15: profile version + indicator signals
 
-    def body(self, segment_id: str) -> str:
+    def track(self, segment_id: str | None) -> SegmentTracking | None:
+        """The segment's tracking state; a store failure costs only the version line and the signals."""
+        if not segment_id or self.tracking is None:
+            return None
+        try:
+            return self.tracking(segment_id)
+        except Exception as exc:  # tracking is advisory: the map and the brief still render without it
+            log.warning("industry tracking unavailable for %s: %s", segment_id, exc)
+            return None
+
+    def body(self, segment_id: str, tracked: SegmentTracking | None = None) -> str:
+        if tracked is not None and tracked.edited_body is not None:
+            return tracked.edited_body
         doc = self.corpus.industries.get(segment_id)
         return doc.body if doc else ""
 

@@ -150,11 +150,14 @@ def strategies(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
     pos = state.get("position")
     role = pos.role if pos is not None else None
     marketing = strategy.marketing_strategy(ctx.products, state["profile"].facts, industry)
-    risk = strategy.risk_strategy(industry, ctx.body(industry.id) if industry else "", state["profile"],
+    tracked = ctx.track(industry.id) if industry else None
+    risk = strategy.risk_strategy(industry, ctx.body(industry.id, tracked) if industry else "", state["profile"],
                                   state.get("screening"), marketing)
     if role is not None and role.differs:
         risk = strategy.with_role(risk, role)
-    return {"marketing": marketing, "risk": risk}
+    if tracked is not None:
+        risk = strategy.apply_tracking(risk, tracked)
+    return {"marketing": marketing, "risk": risk, "profile_version": tracked.profile_label if tracked else None}
 
 
 def prose_deterministic(facts: dict) -> StrategyProse:
@@ -214,7 +217,7 @@ def report(state: ChainMapState, runtime: Runtime[ChainMapContext]) -> dict:
         enterprise=state["request"].enterprise, placement=state["placement"], position=state.get("position"),
         profile=state["profile"], marketing=state["marketing"], risk=state["risk"], screening=state.get("screening"),
         llm=dict(state.get("llm", {})), llm_reasons=dict(state.get("llm_reasons", {})),
-        warnings=list(state.get("warnings", [])))
+        warnings=list(state.get("warnings", [])), profile_version=state.get("profile_version"))
     markdown = tidy_markdown(render("chain_map/report.md.j2", r=result, stage_names=STAGE_ZH))
     return {"result": result.model_copy(update={"report_markdown": markdown})}
 

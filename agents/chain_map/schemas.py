@@ -199,6 +199,9 @@ class RiskStrategy(BaseModel):
     due_diligence: list[str] = Field(default_factory=list)
     watch_signals: list[str] = Field(default_factory=list)
     summary: str = ""
+    # issue #15: industry tracking — the segment's indicator signals and the stance they set
+    stance: str = Field("维持", description="收紧 / 放宽 / 维持, from the segment's indicator signals")
+    industry_signals: list[str] = Field(default_factory=list, description="dated series evidence of the stance")
 
 
 class StrategyProse(BaseModel):
@@ -228,6 +231,7 @@ class ChainMapResult(BaseModel):
     llm_reasons: dict[str, str] = Field(default_factory=dict, description="node → why it fell back (timeout, "
                                         "http_500, invalid_output, ungrounded …); fallback nodes only")
     warnings: list[str] = Field(default_factory=list)
+    profile_version: str | None = Field(None, description="industry profile version used (issue #15 tracking)")
 
 
 class ChainMapErrors(BaseModel):

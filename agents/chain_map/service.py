@@ -14,6 +14,7 @@ from agents.chain_map.brief import IndustryBrief, build_brief
 from agents.chain_map.context import ChainMapContext, build_context
 from agents.chain_map.graph import build_graph
 from agents.chain_map.schemas import ChainMapErrors, ChainMapResult
+from tools.monitoring.tracking import IndustryTracking, corpus_profiles, open_tracking_db
 
 log = logging.getLogger("puhui.chain_map")
 
@@ -52,8 +53,14 @@ class ChainMapService:
                     embedder = candidate
             except Exception as exc:  # a missing/broken embedding model must not take the assistant down
                 log.warning("chain map: linking without embeddings (%s)", exc)
-            return cls(build_context(services.corpus, services.graph, embedder=embedder, chat_model=services.llm,
-                                     llm_timeout_s=services.settings.llm_timeout_s))
+            ctx = build_context(services.corpus, services.graph, embedder=embedder, chat_model=services.llm,
+                                llm_timeout_s=services.settings.llm_timeout_s)
+            try:  # issue #15: profile versions and indicator signals; the map works without them
+                ctx.tracking = IndustryTracking(open_tracking_db(services.database, services.settings.data_dir),
+                                                corpus_profiles(services.corpus)).lookup
+            except Exception as exc:
+                log.warning("chain map: industry tracking unavailable (%s)", exc)
+            return cls(ctx)
 
         return services.cached("chain_map", build)
 

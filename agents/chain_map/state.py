@@ -34,6 +34,7 @@ class ChainMapState(TypedDict, total=False):
     screening: Screening | None
     marketing: MarketingStrategy
     risk: RiskStrategy
+    profile_version: str | None  # issue #15: the industry profile version the strategies used
     result: ChainMapResult
     llm: Annotated[dict[str, str], merge_dicts]  # node → none / llm / fallback
     llm_reasons: Annotated[dict[str, str], merge_dicts]  # node → fallback reason (fallback nodes only)

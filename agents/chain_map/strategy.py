@@ -12,6 +12,7 @@ from agents.chain_map.industry_text import bullets, sections
 from agents.chain_map.role import load_lexicon
 from agents.chain_map.schemas import CustomerProfile, MarketingStrategy, RiskStrategy, RoleEvidence, Screening
 from kb.schema import FACTS, IndustryDoc, ProductDoc
+from tools.monitoring.tracking import SegmentTracking
 from tools.products import match_products
 from tools.txn.flags import TYPOLOGY_NAMES_ZH
 
@@ -72,6 +73,17 @@ def with_role(risk: RiskStrategy, role: RoleEvidence) -> RiskStrategy:
     spec = load_lexicon().roles[role.stage]
     return risk.model_copy(update={"due_diligence": _dedupe(spec.due_diligence + risk.due_diligence),
                                    "watch_signals": _dedupe(spec.watch_signals + risk.watch_signals)})
+
+
+def apply_tracking(risk: RiskStrategy, tracked: SegmentTracking) -> RiskStrategy:
+    """Industry signals (issue #15) set the stance: 收紧 raises the grade one step and adds the evidence to
+    the watch list; 放宽 lowers it one step. The evidence names the month and the series."""
+    grade = risk.risk_grade
+    if grade is not None and tracked.stance != "维持":
+        grade = min(5, grade + 1) if tracked.stance == "收紧" else max(1, grade - 1)
+    watch = risk.watch_signals + [f"行业指标：{e}" for e in tracked.evidence() if "收紧" in e]
+    return risk.model_copy(update={"risk_grade": grade, "stance": tracked.stance,
+                                   "industry_signals": tracked.evidence(), "watch_signals": _dedupe(watch)})
 
 
 def prose_facts(name: str, industry: IndustryDoc | None, marketing: MarketingStrategy, risk: RiskStrategy,

@@ -39,6 +39,8 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("知识库", "kb", "server.ui.kb_tab"),
     TabSpec("评测", "eval", "server.ui.eval_tab"),
     TabSpec("员工助手", "copilot", "server.ui.copilot_tab"),
+    TabSpec("贷后预警", "monitor", "server.ui.monitoring_tab"),  # issue #15
+    TabSpec("行业跟踪", "industry", "server.ui.industry_tab"),  # issue #15
 )
 
 

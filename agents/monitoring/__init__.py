@@ -1,0 +1,1 @@
+"""Industry tracking (field notes, versioned profiles, indicator signals) and post-loan monitoring."""
