@@ -1,4 +1,7 @@
-"""Knowledge-base API: ``POST /v1/kb/search`` (hybrid dense + BM25 search).
+"""Knowledge-base API: ``POST /v1/kb/search`` (hybrid dense + BM25 search), ``GET /v1/kb/sources``.
+
+``source`` restricts a search to one corpus root (ours, ``puhui``, or a bank's, issue #20); an unknown
+source is a 422 naming the field, with the sources the index holds.
 
 The request model bounds every field (query 1..500 characters, k 1..50, type from a fixed set), so
 bad input is a 422 naming the field. Authentication is added by app.py around this router.
@@ -13,6 +16,8 @@ from pydantic import BaseModel, Field, field_validator
 
 from kb.retrieval.retrieve import Passage
 from kb.service import KnowledgeBase
+from kb.sources import NAME_PATTERN
+from server.api.errors import api_error
 from server.security import require_staff
 
 router = APIRouter(prefix="/v1/kb", tags=["knowledge base"], dependencies=[Depends(require_staff)])  # bank staff only
@@ -24,6 +29,8 @@ class SearchRequest(BaseModel):
     type: Literal["industry", "product", "faq", "policy"] | None = Field(None, description="Only this document type")
     industry: str | None = Field(None, max_length=64, pattern=r"^[a-z][a-z0-9_]{1,63}$",
                                  description="Only passages of this industry id")
+    source: str | None = Field(None, max_length=32, pattern=NAME_PATTERN.pattern,
+                               description="Only passages of this corpus root (e.g. puhui, or a bank's source name)")
 
     @field_validator("query")
     @classmethod
@@ -44,4 +51,12 @@ def search(body: SearchRequest, kb: KnowledgeBase = Depends(get_kb)) -> list[Pas
     """Top-k passages: FAQ entries (one per faq_id, with the approved answer) and document chunks."""
     if not kb.is_built():
         raise HTTPException(status_code=503, detail="knowledge base index not built: run `puhui ingest`")
-    return kb.search(body.query, k=body.k, doc_type=body.type, industry=body.industry)
+    if body.source is not None and body.source not in (known := kb.sources()):
+        raise api_error(422, f"unknown source {body.source!r}; the index holds: {', '.join(known)}", "body.source")
+    return kb.search(body.query, k=body.k, doc_type=body.type, industry=body.industry, source=body.source)
+
+
+@router.get("/sources", response_model=dict[str, int])
+def sources(kb: KnowledgeBase = Depends(get_kb)) -> dict[str, int]:
+    """Indexed chunks per corpus source (empty before the first ingest)."""
+    return kb.stats().by_source if kb.is_built() else {}
