@@ -57,8 +57,10 @@ def read_table(text: str, delimiter: str) -> tuple[list[TableRow], str | None]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     try:
-        for cells in reader:
-            rows.append((reader.line_num, cells))
+        end = 0
+        for cells in reader:  # a row starts on the line after the previous one ended (cells may span lines)
+            rows.append((end + 1, cells))
+            end = reader.line_num
     except csv.Error as exc:
         return [], f"line {reader.line_num}: not a readable table ({exc})"
     rows = [(n, c) for n, c in rows if any(x.strip() for x in c)]
