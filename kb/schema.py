@@ -186,6 +186,8 @@ class FaqEntry(BaseModel):
     products: list[str] = Field(default_factory=list)
     disclosure: str | None = Field(None, description="id of a required disclosure in cs_compliance")
     handoff: bool = False
+    channel: str | None = Field(None, description="where the entry applies (手机银行, 网点 …), from an import")
+    origin: str | None = Field(None, description="file:row of the source the entry was imported from (issue #13)")
 
     @field_validator("similar", mode="before")
     @classmethod
