@@ -17,9 +17,7 @@ corpus root, which the incremental ingest then indexes. The rules:
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import re
@@ -30,7 +28,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from kb.faq_table import COLUMN_ALIASES, TABLE_SUFFIXES, header_map, split_similar
+from kb.faq_table import COLUMN_ALIASES, TABLE_SUFFIXES, csv_rows, header_map, split_similar
 from kb.schema import FaqEntry
 from kb.textnorm import normalize
 
@@ -105,14 +103,9 @@ def read_rows(path: Path) -> list[list[Row]]:
         raise FaqImportError([f"{path.name}:1: not UTF-8 text ({exc.reason})"]) from exc
     if suffix == ".jsonl":
         return [_jsonl_rows(path.name, text)]
-    reader = csv.reader(io.StringIO(text), delimiter=TABLE_SUFFIXES[suffix])
-    rows, end = [], 0
-    try:
-        for cells in reader:
-            rows.append((end + 1, cells))
-            end = reader.line_num
-    except csv.Error as exc:
-        raise FaqImportError([f"{path.name}:{end + 1}: not a readable table ({exc})"]) from exc
+    rows, problem = csv_rows(text, TABLE_SUFFIXES[suffix])
+    if problem:
+        raise FaqImportError([f"{path.name}:{problem.removeprefix('line ')}"])
     return [rows]
 
 

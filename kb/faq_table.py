@@ -52,17 +52,25 @@ def split_similar(cell: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def read_table(text: str, delimiter: str) -> tuple[list[TableRow], str | None]:
-    """Rows of an FAQ table, or an error message when the table cannot be read as one."""
+def csv_rows(text: str, delimiter: str) -> tuple[list[tuple[int, list[str]]], str | None]:
+    """(line where the row starts, cells) of every row, or the rows read and an error message."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
+    end = 0
     try:
-        end = 0
         for cells in reader:  # a row starts on the line after the previous one ended (cells may span lines)
             rows.append((end + 1, cells))
             end = reader.line_num
     except csv.Error as exc:
-        return [], f"line {reader.line_num}: not a readable table ({exc})"
+        return rows, f"line {end + 1}: not a readable table ({exc})"
+    return rows, None
+
+
+def read_table(text: str, delimiter: str) -> tuple[list[TableRow], str | None]:
+    """Rows of an FAQ table, or an error message when the table cannot be read as one."""
+    rows, problem = csv_rows(text, delimiter)
+    if problem:
+        return [], problem
     rows = [(n, c) for n, c in rows if any(x.strip() for x in c)]
     if not rows:
         return [], "the table is empty"

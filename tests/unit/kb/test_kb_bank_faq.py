@@ -307,7 +307,7 @@ def bank_faq_rows(shared: Path | None, n: int = 1000) -> list[tuple[str, str]]:
     """~1,000 (question, answer) pairs: the UnionPay FAQ's standard questions plus distinct user wordings
     (read in place from the shared data) when present, else generated; short ones always included."""
     rows: dict[str, str] = {"抽奖": "活动详情请见手机银行「活动」页面。", "营业部": "请在手机银行「网点」查询。",
-                            "查余额": "*#1#", "挂失": "95516", "转账限额": "见「我的-安全中心」。"}
+                            "查余额": "*#1#", "挂失": "95516", "转账": "见「我的-安全中心」。"}
     if shared is not None and (shared / UNIONPAY).is_file():
         with (shared / UNIONPAY).open(encoding="utf-8-sig") as fh:
             table = list(csv.DictReader(fh))
