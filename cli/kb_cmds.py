@@ -113,6 +113,10 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         warnings_file = settings.data_dir / "ingest-warnings.txt"
         write_list(skipped_file, report.errors)
         write_list(warnings_file, report.warnings)
+        for p in report.deleted[:SHOWN]:  # a removal is always named (more than a few needed --prune)
+            err.print(f"[dim]已移除[/dim] {p}", soft_wrap=True, highlight=False)
+        if len(report.deleted) > SHOWN:
+            err.print(f"[dim]已移除[/dim] … 另有 {len(report.deleted) - SHOWN} 个", highlight=False)
         for line in report.errors[:SHOWN]:
             err.print(f"[yellow]跳过[/yellow] {line}", soft_wrap=True, highlight=False)
         # one line each, never wrapped by rich (soft_wrap), the path kept short: a narrow terminal

@@ -250,7 +250,7 @@ def test_cli_ingest_lists_what_it_would_remove_and_needs_prune_or_yes(cli, tmp_p
     assert code == 2 and "未做任何修改" in out and "- faq/topic4.csv" in out and "--prune" in out
     assert "Traceback" not in out
     code, out = _run(app, "ingest", "--corpus", str(other), "--yes")
-    assert code == 0 and "删除文件" in out
+    assert code == 0 and "删除文件" in out and "已移除 faq/topic0.csv" in out and "另有 0 个" not in out
 
 
 def test_cli_skipped_entries_one_line_summary_file_and_strict(cli):
