@@ -14,7 +14,7 @@ from typing import Callable
 import typer
 from rich.console import Console
 
-from cli.kb_cmds import SHOWN, _kb, _prune_refused, short_path, write_list
+from cli.kb_cmds import SHOWN, kb_of, prune_refused, short_path, write_list
 from core.settings import Settings
 from kb.faq_import import ColumnMap, FaqImportError, import_faq
 from kb.ingest import PruneRequired
@@ -51,7 +51,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         if similar_file is not None and not similar_file.is_file():
             _fail(f"--similar-file: 文件不存在：{similar_file}")
         settings = get_settings()
-        kb = _kb(get_settings)
+        kb = kb_of(get_settings)
         roots = [settings.corpus_dir, *(r.path for r in kb.extra_roots)]
         root = into.expanduser().resolve() if into is not None else settings.corpus_dir
         if root not in roots and not no_ingest:
@@ -83,7 +83,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         try:
             ingest = kb.ingest(progress=True)
         except PruneRequired as exc:
-            _prune_refused(exc)
+            prune_refused(exc)
         except ValueError as exc:
             _fail(str(exc))
         console.print(f"ingest: {ingest.summary()}", soft_wrap=True, highlight=False)

@@ -37,7 +37,8 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _kb(get_settings: Callable[[], Settings]):
+def kb_of(get_settings: Callable[[], Settings]):
+    """The knowledge base of the configured settings (a bad setting is one readable line, exit 2)."""
     try:
         return Services(get_settings()).kb
     except ValueError as exc:  # e.g. a malformed PUHUI_EXTRA_CORPORA
@@ -68,7 +69,8 @@ def write_list(path: Path, lines: list[str]) -> None:
     tmp.replace(path)
 
 
-def _prune_refused(exc: PruneRequired) -> None:
+def prune_refused(exc: PruneRequired) -> None:
+    """Print what an ingest would have removed and how to confirm it; exit 2 (nothing was changed)."""
     err.print(f"[red]未做任何修改[/red]：本次索引将移除 {len(exc.paths)} 个已索引文件：", soft_wrap=True)
     for p in exc.paths[:SHOWN * 4]:
         err.print(f"  - {p}", soft_wrap=True, markup=False)
@@ -92,11 +94,11 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         if corpus is not None and not corpus.is_dir():
             _fail(f"--corpus: 目录不存在：{corpus}")
         settings = get_settings()
-        kb = _kb(get_settings)
+        kb = kb_of(get_settings)
         try:
             report = kb.ingest(progress=True, full=full, corpus_dir=corpus, prune=prune or yes)
         except PruneRequired as exc:
-            _prune_refused(exc)
+            prune_refused(exc)
         except ValueError as exc:
             _fail(str(exc))
         table = Table(title="知识库索引", show_header=False)
@@ -158,7 +160,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
                 _fail(f"查询过长：{len(query)} 个字符（最多 {MAX_QUERY}）")
         if doc_type is not None and doc_type not in DOC_TYPES:
             _fail(f"--type 必须是 {' | '.join(DOC_TYPES)} 之一，收到 {doc_type!r}")
-        kb = _kb(get_settings)
+        kb = kb_of(get_settings)
         if not kb.is_built():
             _fail("知识库索引尚未建立：请先运行 puhui ingest", code=1)
         if source is not None and source not in kb.sources():

@@ -229,7 +229,7 @@ def cli(tmp_path, monkeypatch):
     corpus = _five_files(tmp_path / "corpus")
     settings = Settings(corpus_dir=corpus, data_dir=tmp_path / "bank_runtime_state_directory")
     kb = hash_kb(tmp_path, corpus)
-    monkeypatch.setattr(kb_cmds, "_kb", lambda get_settings: kb)
+    monkeypatch.setattr(kb_cmds, "kb_of", lambda get_settings: kb)
     monkeypatch.setattr(kb_cmds, "err", Console(stderr=True, width=40))  # a narrow terminal
     monkeypatch.chdir(tmp_path)
     app = typer.Typer()
