@@ -18,6 +18,7 @@ from cli.kb_cmds import SHOWN, kb_of, prune_refused, short_path, write_list
 from core.settings import Settings
 from kb.faq_import import ColumnMap, FaqImportError, import_faq
 from kb.ingest import PruneRequired
+from kb.progress import RichProgress
 
 console = Console()
 err = Console(stderr=True)
@@ -60,8 +61,9 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         columns = ColumnMap(question=question_col, answer=answer_col, similar=similar_col,
                             category=category_col, channel=channel_col)
         try:
-            report = import_faq(file, root, name=name, columns=columns, similar_file=similar_file,
-                                skip_invalid=skip_invalid)
+            with RichProgress(transient=True) as bars:
+                report = import_faq(file, root, name=name, columns=columns, similar_file=similar_file,
+                                    skip_invalid=skip_invalid, progress=bars)
         except FaqImportError as exc:
             for line in exc.problems[:SHOWN * 4]:
                 err.print(line, soft_wrap=True, markup=False, highlight=False)

@@ -29,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kb.faq_table import COLUMN_ALIASES, TABLE_SUFFIXES, csv_rows, header_map, split_similar
+from kb.progress import ProgressFn
 from kb.schema import FaqEntry
 from kb.textnorm import normalize
 
@@ -181,8 +182,8 @@ def faq_id(name: str, question: str) -> str:
     return f"faq_{name}_" + hashlib.sha256(f"{name}\0{question}".encode("utf-8")).hexdigest()[:12]
 
 
-def parse_rows(name: str, label: str, rows: list[Row], columns: ColumnMap,
-               extra_similar: dict[str, list[str]]) -> tuple[list[FaqEntry], list[str], int]:
+def parse_rows(name: str, label: str, rows: list[Row], columns: ColumnMap, extra_similar: dict[str, list[str]],
+               progress: ProgressFn | None = None) -> tuple[list[FaqEntry], list[str], int]:
     """(valid entries, ``file:row: reason`` problems, data rows) of the main table."""
     rows = _table(rows)
     if not rows:
@@ -191,7 +192,9 @@ def parse_rows(name: str, label: str, rows: list[Row], columns: ColumnMap,
     entries: list[FaqEntry] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
-    for n, cells in rows[1:]:
+    for i, (n, cells) in enumerate(rows[1:], 1):
+        if progress and (i % 500 == 0 or i == len(rows) - 1):
+            progress("Validating rows", i, len(rows) - 1)
         raw = {f: normalize(cells[i]) if i < len(cells) else "" for f, i in cols.items() if f != "id"}
         similar = split_similar(str(raw.pop("similar", "")))
         channel = str(raw.pop("channel", "")).strip() or None
@@ -245,7 +248,8 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def import_faq(path: Path, corpus_root: Path, *, name: str | None = None, columns: ColumnMap | None = None,
-               similar_file: Path | None = None, skip_invalid: bool = False, label: str | None = None) -> ImportReport:
+               similar_file: Path | None = None, skip_invalid: bool = False, label: str | None = None,
+               progress: ProgressFn | None = None) -> ImportReport:
     """Validate ``path`` and write its entries under ``corpus_root/faq/imported/<name>/``.
 
     Raises ``FaqImportError`` (nothing written) when the file cannot be read, or when a row is invalid
@@ -265,7 +269,7 @@ def import_faq(path: Path, corpus_root: Path, *, name: str | None = None, column
     if similar_file is not None:
         for sheet in read_rows(similar_file):
             extra.update(paraphrases(similar_file.name, sheet))
-    entries, problems, rows = parse_rows(name, label, tables[0], columns or ColumnMap(), extra)
+    entries, problems, rows = parse_rows(name, label, tables[0], columns or ColumnMap(), extra, progress)
     if problems and not skip_invalid:
         raise FaqImportError(problems)
     by_category: dict[str, list[FaqEntry]] = {}

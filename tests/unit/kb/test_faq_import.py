@@ -47,8 +47,10 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 def test_csv_import_writes_one_validated_file_per_category_with_stable_ids_and_origins(tmp_path):
     src = write_csv(tmp_path / "jining_faq.csv", ROWS)
-    report = import_faq(src, tmp_path / "corpus")
+    calls = []
+    report = import_faq(src, tmp_path / "corpus", progress=lambda stage, done, total: calls.append((stage, done, total)))
     assert (report.name, report.rows, report.entries, report.similar) == ("jining_faq", 3, 3, 2)
+    assert calls == [("Validating rows", 3, 3)]
     assert len(report.written) == 3 and all(p.startswith("faq/imported/jining_faq/") for p in report.written)
     corpus = load_corpus(tmp_path / "corpus")
     assert corpus.errors == [] and {e.category for e in corpus.faqs} == {"银行卡", "信用卡", "网点"}
@@ -187,6 +189,12 @@ def test_api_faq_import_staff_only_with_row_errors(tmp_path):
         got = c.post("/v1/kb/faq/import", files={"file": ("bank.csv", bad)}, data={"name": "jining"})
         body = got.json().get("detail", got.json())
         assert got.status_code == 422 and body["fields"][0]["message"] == "bank.csv:5: question '营业部' duplicates row 4"
-        assert c.post("/v1/kb/faq/import", files={"file": ("notes.txt", b"x")}).status_code == 422
+        for upload in [("notes.txt", b"x"), ("bank.xlsx", b"not a workbook"), ("bank.csv", "问题,答案\n".encode("gbk")),
+                       ("bank.csv", b""), ("bank.jsonl", b"{oops\n"), ("", data)]:
+            got = c.post("/v1/kb/faq/import", files={"file": upload})
+            body = got.json().get("detail", got.json())
+            field = (body["fields"][0]["field"] if isinstance(body, dict)  # ours; FastAPI's own (app.py reshapes it):
+                     else ".".join(map(str, body[0]["loc"])))
+            assert got.status_code == 422 and field.endswith("file"), (upload[0], got.text)
         assert c.post("/v1/kb/faq/import", files={"file": ("bank.csv", data)}, data={"name": "Bad Name"}).status_code == 422
     assert kb.stats().chunks == 8  # the refused import changed nothing
