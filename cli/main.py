@@ -19,8 +19,10 @@ import typer  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 from rich.console import Console  # noqa: E402
 
-from cli import chain_cmds, copilot_cmds, cs_cmds, eval_cmds, graph_cmds, kb_cmds, loan_cmds, ops_cmds
-from cli import industry_cmds, monitor_cmds  # noqa: E402 - issue #15
+from cli import (  # noqa: E402
+    chain_cmds, copilot_cmds, cs_cmds, eval_cmds, faq_cmds, graph_cmds, industry_cmds, kb_cmds, loan_cmds,
+    monitor_cmds, ops_cmds,
+)
 from core.services import Services  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from server.security import ensure_dev_key  # noqa: E402
@@ -78,8 +80,8 @@ def serve(
 
 
 def _register_all() -> None:
-    for module in (kb_cmds, graph_cmds, chain_cmds, loan_cmds, cs_cmds, copilot_cmds, eval_cmds, ops_cmds,
-                   industry_cmds, monitor_cmds):
+    for module in (kb_cmds, faq_cmds, graph_cmds, chain_cmds, loan_cmds, cs_cmds, copilot_cmds, eval_cmds,
+                   ops_cmds, industry_cmds, monitor_cmds):
         module.register(app, get_settings)
 
 

@@ -21,6 +21,7 @@ from kb.gbt import load_gbt_codes
 from kb.graph import build_graph, load_graph, save_graph
 from kb.retrieval.embeddings import DEFAULT_ADAPTER, build_embedder, with_adapter
 from kb.service import KnowledgeBase
+from kb.sources import parse_extra_corpora
 from tools.storage import Database, PostgresDatabase, SqliteDatabase
 
 
@@ -109,6 +110,7 @@ class Services:
                 chroma_host=s.chroma_host,
                 chroma_port=s.chroma_port,
                 collection=s.collection,
+                extra_roots=parse_extra_corpora(s.extra_corpora),
             )
 
     @cached_property

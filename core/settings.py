@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     retry_after_s: int = Field(2, ge=1, le=3600, description="Retry-After of a 503 when a store is unreachable")
     workers: int = Field(1, ge=1, le=64, description="`puhui serve` worker processes (uvicorn workers)")
 
+    # --- issue #20: a bank's own corpus roots beside ours --------------------------------------
+    extra_corpora: str = Field(
+        "", description="More corpus roots indexed beside corpus_dir, as name=path pairs separated by commas "
+                        "(e.g. jining=/data/jining_faq); the name is the `source` search filters on")
+
     @field_validator("corpus_dir", "data_dir", "shared_data_dir", "embedding_cache_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:

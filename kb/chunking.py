@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 
 from kb.corpus import MarkdownDoc
 from kb.schema import FaqEntry, IndustryDoc, ProductDoc
+from kb.sources import MAIN_SOURCE, source_of
 
 MIN_CHARS = 200
 MAX_CHARS = 400
@@ -54,6 +55,7 @@ class Chunk:
     faq_id: str = ""
     answer: str = ""
     category: str = ""
+    corpus: str = MAIN_SOURCE  # the corpus root (source name) the file belongs to: kb.sources
 
     def metadata(self) -> dict[str, str]:
         """Chroma metadata (scalar values only, no None)."""
@@ -64,7 +66,9 @@ class Chunk:
 
     @classmethod
     def from_row(cls, chunk_id: str, text: str, search_text: str, meta: dict[str, str]) -> "Chunk":
-        fields = {k: meta.get(k, "") for k in cls.__dataclass_fields__ if k not in {"id", "text", "search_text"}}
+        defaults = {"corpus": MAIN_SOURCE}  # rows written before roots existed: the main corpus
+        fields = {k: meta.get(k, defaults.get(k, "")) for k in cls.__dataclass_fields__
+                  if k not in {"id", "text", "search_text"}}
         return cls(id=chunk_id, text=text, search_text=search_text, **fields)
 
 
@@ -203,7 +207,7 @@ def markdown_chunks(doc: MarkdownDoc, min_chars: int = MIN_CHARS, max_chars: int
     title = str(getattr(doc.meta, "name", doc.id))
     industry = doc.id if doc.doc_type == "industry" else ""
     base = {"doc_id": doc.id, "doc_type": doc.doc_type, "title": title, "source": doc.path,
-            "industry_id": industry, "role": "passage"}
+            "industry_id": industry, "role": "passage", "corpus": source_of(doc.path)}
     out: list[Chunk] = []
     overview = _overview(doc)
     if overview:
@@ -221,7 +225,8 @@ def markdown_chunks(doc: MarkdownDoc, min_chars: int = MIN_CHARS, max_chars: int
 def faq_chunks(entry: FaqEntry, source: str, with_answer: bool = True) -> list[Chunk]:
     """One record per standard and similar question (+ the answer record), same faq_id."""
     base = {"doc_id": entry.id, "doc_type": "faq", "title": entry.question, "section": entry.category,
-            "source": source, "faq_id": entry.id, "answer": entry.answer, "category": entry.category}
+            "source": source, "faq_id": entry.id, "answer": entry.answer, "category": entry.category,
+            "corpus": source_of(source)}
     out = [Chunk(id=chunk_id(entry.id, source, "standard", 0, entry.question), text=entry.question,
                  search_text=entry.question, role="query", kind="standard", **base)]
     for i, q in enumerate(dict.fromkeys(s for s in entry.similar if s and s != entry.question)):

@@ -1,7 +1,10 @@
 """Read the corpus folder into typed documents, reporting every malformed file by name and line.
 
 A malformed file never stops the others from loading: it is returned in ``Corpus.errors`` with the
-file, the line and a readable message, so ``puhui ingest`` can report it and go on.
+file, the line and a readable message, so ``puhui ingest`` can report it and go on. FAQ files are YAML
+lists or plain question/answer tables (``.csv``/``.tsv``, ``kb.faq_table``); an entry without an id
+gets a deterministic one (hash of file and question), without a category the file's name. Valid but
+suspicious entries (very short question or answer) are kept and listed in ``Corpus.warnings``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from kb.faq_table import TABLE_SUFFIXES, read_table
 from kb.schema import FaqEntry, IndustryDoc, PolicyDoc, ProductDoc
 from kb.textnorm import normalize
 
@@ -56,6 +60,7 @@ class FaqFile:
     path: str
     entries: list[FaqEntry]
     sha256: str
+    warnings: list[CorpusError] = field(default_factory=list)
 
 
 @dataclass
@@ -66,6 +71,7 @@ class Corpus:
     policies: dict[str, MarkdownDoc] = field(default_factory=dict)
     faq_files: list[FaqFile] = field(default_factory=list)
     errors: list[CorpusError] = field(default_factory=list)
+    warnings: list[CorpusError] = field(default_factory=list)
 
     @property
     def faqs(self) -> list[FaqEntry]:
@@ -137,36 +143,64 @@ def parse_markdown(path: Path, rel: str) -> tuple[MarkdownDoc | None, list[Corpu
     return MarkdownDoc(rel, doc_meta, text[m.end():], body_line, sha256_text(raw)), []
 
 
-def parse_faq(path: Path, rel: str) -> tuple[FaqFile | None, list[CorpusError]]:
-    """Parse a YAML FAQ file: a list of entries. Bad entries are reported; good ones are kept."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [CorpusError(rel, 1, f"not UTF-8 text ({exc.reason})")]
-    text = normalize(raw)
-    try:
-        nodes = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [CorpusError(rel, (mark.line + 1) if mark else 1, f"YAML error: {getattr(exc, 'problem', exc)}")]
-    if not isinstance(data, list):
-        return None, [CorpusError(rel, 1, "an FAQ file is a YAML list of entries")]
-    entries, errors = [], []
-    for i, item in enumerate(data):
-        line = nodes.value[i].start_mark.line + 1 if nodes is not None else 1
+def faq_id_for(rel: str, question: str) -> str:
+    """Deterministic id of an entry that has none: the same file and question give the same id."""
+    return "faq_" + hashlib.sha256(f"{rel}\0{question}".encode("utf-8")).hexdigest()[:16]
+
+
+def _faq_entries(rel: str, items: list[tuple[int, object]]) -> tuple[list[FaqEntry], list[CorpusError], list[CorpusError]]:
+    """Validate ``(line, raw entry)`` pairs: (entries with id and category filled, errors, warnings)."""
+    entries, errors, warnings = [], [], []
+    category = Path(rel.rpartition(":")[2]).stem
+    for i, (line, item) in enumerate(items):
         try:
-            entries.append(FaqEntry.model_validate(item))
+            entry = FaqEntry.model_validate(item)
         except ValidationError as exc:
             for err in exc.errors():
                 where = ".".join(str(p) for p in err["loc"]) or "(entry)"
                 errors.append(CorpusError(rel, line, f"entry {i + 1} {where}: {err['msg']}"))
-    return FaqFile(rel, entries, sha256_text(raw)), errors
+            continue
+        entry = entry.model_copy(update={"id": entry.id or faq_id_for(rel, entry.question),
+                                         "category": entry.category or category})
+        warnings.extend(CorpusError(rel, line, f"entry {i + 1} {w}") for w in entry.warnings())
+        entries.append(entry)
+    return entries, errors, warnings
+
+
+def _normalized(fields: dict[str, object]) -> dict[str, object]:
+    return {k: [normalize(x) for x in v] if isinstance(v, list) else normalize(str(v)) for k, v in fields.items()}
+
+
+def parse_faq(path: Path, rel: str) -> tuple[FaqFile | None, list[CorpusError]]:
+    """Parse an FAQ file (YAML list or CSV/TSV table). Bad entries are reported; good ones are kept."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [CorpusError(rel, 1, f"not UTF-8 text ({exc.reason})")]
+    text = normalize(raw)
+    if path.suffix.lower() in TABLE_SUFFIXES:  # cells are normalised one by one (tabs and commas are structure)
+        rows, problem = read_table(raw, TABLE_SUFFIXES[path.suffix.lower()])
+        if problem:
+            return None, [CorpusError(rel, 1, problem)]
+        items: list[tuple[int, object]] = [(r.line, _normalized(r.fields)) for r in rows]
+    else:
+        try:
+            nodes = yaml.compose(text)
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            return None, [CorpusError(rel, (mark.line + 1) if mark else 1, f"YAML error: {getattr(exc, 'problem', exc)}")]
+        if not isinstance(data, list):
+            return None, [CorpusError(rel, 1, "an FAQ file is a YAML list of entries")]
+        items = [(nodes.value[i].start_mark.line + 1 if nodes is not None else 1, item) for i, item in enumerate(data)]
+    entries, errors, warnings = _faq_entries(rel, items)
+    return FaqFile(rel, entries, sha256_text(raw), warnings), errors
 
 
 def iter_source_files(root: Path) -> list[Path]:
-    """Corpus source files in a stable order (Markdown and FAQ YAML; README files are docs)."""
-    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in {".md", ".yaml", ".yml"}]
+    """Corpus source files in a stable order (Markdown, FAQ YAML and FAQ tables; README files are docs)."""
+    kinds = {".md", ".yaml", ".yml", *TABLE_SUFFIXES}
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in kinds]
     return sorted(p for p in files if p.name.lower() != "readme.md" and not p.name.startswith("."))
 
 
@@ -176,7 +210,7 @@ def load_corpus(root: Path) -> Corpus:
     seen_faq: set[str] = set()
     for path in iter_source_files(root):
         rel = path.relative_to(root).as_posix()
-        if path.suffix == ".md":
+        if path.suffix.lower() == ".md":
             doc, errs = parse_markdown(path, rel)
             corpus.errors.extend(errs)
             if doc is None:
@@ -191,6 +225,7 @@ def load_corpus(root: Path) -> Corpus:
             corpus.errors.extend(errs)
             if faq is None:
                 continue
+            corpus.warnings.extend(faq.warnings)
             unique = []
             for e in faq.entries:
                 if e.id in seen_faq:

@@ -11,7 +11,13 @@ computed come back from the embedder's cache (tests/integration/test_ingest_kill
 
 A malformed file is reported as ``path:line: message`` and skipped; if an earlier version was
 indexed it stays indexed (the bot keeps answering from the last good text). Bad FAQ entries are
-skipped one by one; the good entries of the same file are ingested.
+skipped one by one; the good entries of the same file are ingested; very short ones are kept and
+listed in ``IngestReport.warnings``.
+
+Several corpus roots can be indexed side by side (``extra_roots``, ``kb.sources``): each file is keyed
+by its root's name, so ours and a bank's never collide. An ingest that would remove more than
+``PRUNE_LIMIT`` indexed files — typically a corpus folder pointed elsewhere, or a root left out —
+raises ``PruneRequired`` listing them *before anything is written*, unless called with ``prune=True``.
 """
 
 from __future__ import annotations
@@ -30,10 +36,22 @@ from kb.manifest import IndexPaths, Manifest, generation
 from kb.progress import ProgressFn, noop_progress
 from kb.retrieval.embeddings import Embedder
 from kb.retrieval.lexical import LexicalIndex, Tokenizer
+from kb.sources import CorpusRoot, all_roots
 from kb.store import ChromaStore
 
 #: new chunks embedded and upserted together before their files are committed
 GROUP_CHUNKS = 256
+#: an ingest removes at most this many indexed files unless asked to (``prune=True``)
+PRUNE_LIMIT = 3
+
+
+class PruneRequired(ValueError):
+    """The run would remove more than ``PRUNE_LIMIT`` indexed files; nothing was changed."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        super().__init__(f"ingest would remove {len(paths)} indexed files (e.g. {paths[0]}); "
+                         "nothing was changed: confirm with --prune (or --yes)")
 
 
 class IngestReport(BaseModel):
@@ -44,6 +62,7 @@ class IngestReport(BaseModel):
     deleted: list[str] = []
     unchanged: int = 0
     errors: list[str] = []
+    warnings: list[str] = []
     chunks_added: int = 0
     chunks_deleted: int = 0
     chunks_total: int = 0
@@ -68,6 +87,7 @@ class _Job:
     kind: str  # new | changed | recheck (unchanged, but it had errors last time: report them again)
     chunks: list[Chunk] = field(default_factory=list)
     errors: list[CorpusError] = field(default_factory=list)
+    warnings: list[CorpusError] = field(default_factory=list)
 
 
 def embed_chunks(embedder: Embedder, chunks: list[Chunk], progress: ProgressFn | None = None,
@@ -108,10 +128,9 @@ def _reconcile(manifest: Manifest, store: ChromaStore, report: IngestReport) -> 
     report.repaired = len(orphans) + len(lost_files)
 
 
-def _parse(root: Path, job: _Job, owners: dict[str, str], faq_answers: bool) -> None:
-    """Fill ``job.chunks`` / ``job.errors``; ``owners`` maps doc ids to the file that holds them."""
-    path = root / job.rel
-    if path.suffix == ".md":
+def _parse(path: Path, job: _Job, owners: dict[str, str], faq_answers: bool) -> None:
+    """Fill ``job.chunks`` / ``job.errors`` / ``job.warnings``; ``owners`` maps doc ids to their file."""
+    if path.suffix.lower() == ".md":
         doc, errs = parse_markdown(path, job.rel)
         job.errors.extend(errs)
         if doc is None:
@@ -126,6 +145,7 @@ def _parse(root: Path, job: _Job, owners: dict[str, str], faq_answers: bool) -> 
         job.errors.extend(errs)
         if faq is None:
             return
+        job.warnings.extend(faq.warnings)
         keep = []
         for entry in faq.entries:
             if owners.get(entry.id, job.rel) != job.rel or entry.id in {e.id for e in keep}:
@@ -151,20 +171,37 @@ def _groups(jobs: list[_Job], old_ids: dict[str, set[str]], size: int) -> list[l
     return [g for g in groups if g]
 
 
+def scan(roots: list[CorpusRoot], progress: ProgressFn | None = None) -> dict[str, tuple[Path, str]]:
+    """Index key → (file, content hash) of every source file under ``roots``."""
+    files = [(root, path) for root in roots for path in iter_source_files(root.path)]
+    out: dict[str, tuple[Path, str]] = {}
+    for i, (root, path) in enumerate(files, 1):
+        out[root.key(path.relative_to(root.path).as_posix())] = (path, hashlib.sha256(path.read_bytes()).hexdigest())
+        if progress:
+            progress("Scanning corpus", i, len(files))
+    return out
+
+
 def ingest(corpus_dir: Path, index_dir: Path, store: ChromaStore, embedder: Embedder,
            progress: ProgressFn | None = None, *, full: bool = False, tokenizer: Tokenizer = "char",
-           faq_answers: bool = True) -> IngestReport:
-    """Bring the index in ``index_dir`` (and ``store``) in line with ``corpus_dir``."""
+           faq_answers: bool = True, extra_roots: list[CorpusRoot] | tuple[CorpusRoot, ...] = (),
+           prune: bool = False) -> IngestReport:
+    """Bring the index in ``index_dir`` (and ``store``) in line with ``corpus_dir`` (+ ``extra_roots``)."""
     start = time.perf_counter()
     progress = progress or noop_progress
-    root = Path(corpus_dir)
-    if not root.is_dir():
-        raise ValueError(f"corpus directory {root} does not exist")
+    roots = all_roots(Path(corpus_dir), tuple(extra_roots))
+    for root in roots:
+        if not root.path.is_dir():
+            raise ValueError(f"corpus directory {root.path} does not exist")
     if store.embedder.model_id != embedder.model_id:
         raise ValueError("the store was built for another embedder")
     paths = IndexPaths(Path(index_dir), store.name)
     manifest = Manifest(paths.manifest)
     report = IngestReport()
+    found = scan(roots, progress)
+    removing = sorted(set(manifest.files()) - set(found))
+    if len(removing) > PRUNE_LIMIT and not prune:
+        raise PruneRequired(removing)
     if full or manifest.get_meta("embedder") != embedder.model_id:
         store.reset()
         manifest.clear()
@@ -172,11 +209,7 @@ def ingest(corpus_dir: Path, index_dir: Path, store: ChromaStore, embedder: Embe
     _reconcile(manifest, store, report)
 
     indexed = manifest.files()
-    files = iter_source_files(root)
-    on_disk: dict[str, str] = {}
-    for i, path in enumerate(files, 1):
-        on_disk[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-        progress("Scanning corpus", i, len(files))
+    on_disk = {key: sha for key, (_, sha) in found.items()}
     report.deleted = sorted(set(indexed) - set(on_disk))
     gone = set().union(*(manifest.chunk_ids(p) for p in report.deleted)) if report.deleted else set()
 
@@ -187,8 +220,9 @@ def ingest(corpus_dir: Path, index_dir: Path, store: ChromaStore, embedder: Embe
     busy = {j.rel for j in jobs} | set(report.deleted)
     owners = {d: p for d, p in manifest.doc_owners().items() if p not in busy}
     for job in jobs:
-        _parse(root, job, owners, faq_answers)
+        _parse(found[job.rel][0], job, owners, faq_answers)
         report.errors.extend(str(e) for e in job.errors)
+        report.warnings.extend(str(w) for w in job.warnings)
 
     old_ids = {j.rel: manifest.chunk_ids(j.rel) for j in jobs}
     todo = [j for j in jobs if j.chunks or not j.errors]  # unreadable: keep the version indexed before

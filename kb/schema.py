@@ -162,18 +162,58 @@ class ProductDoc(BaseModel):
         return self
 
 
-class FaqEntry(BaseModel):
-    """One customer-service FAQ entry (kb/corpus/faq/*.yaml holds a list of these)."""
+#: an FAQ question or answer shorter than this is indexed, with a warning (real banks' FAQs have
+#: short questions such as 「抽奖」「营业部」 and code-only answers such as menu codes: issue #20)
+SHORT_QUESTION = 4
+SHORT_ANSWER = 10
 
-    model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^faq_[a-z0-9_]+$")
-    category: str = Field(min_length=2)
-    question: str = Field(min_length=4)
-    similar: list[str] = Field(min_length=3)
-    answer: str = Field(min_length=10)
+
+class FaqEntry(BaseModel):
+    """One customer-service FAQ entry (kb/corpus/faq/*.yaml holds a list of these).
+
+    Only ``question`` and ``answer`` are required, so a bank's plain question/answer FAQ loads as
+    it is: ``similar`` questions are optional (0..n, used by retrieval when present), ``id`` and
+    ``category`` are derived by the loader from the file when absent (``kb.corpus``). Whitespace is
+    trimmed before any rule, so a trailing space or newline never makes a length rule fail.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    id: str | None = Field(None, pattern=r"^faq_[a-z0-9_]+$")
+    category: str | None = Field(None, min_length=1)
+    question: str = Field(min_length=1)
+    similar: list[str] = Field(default_factory=list)
+    answer: str = Field(min_length=1)
     products: list[str] = Field(default_factory=list)
     disclosure: str | None = Field(None, description="id of a required disclosure in cs_compliance")
     handoff: bool = False
+    channel: str | None = Field(None, description="where the entry applies (手机银行, 网点 …), from an import")
+    origin: str | None = Field(None, description="file:row of the source the entry was imported from (issue #13)")
+
+    @field_validator("similar", mode="before")
+    @classmethod
+    def _similar_list(cls, v: Any) -> Any:
+        """None or a single string are accepted; blank items are dropped (after trimming)."""
+        if v is None:
+            return []
+        if isinstance(v, str):
+            v = [v]
+        if isinstance(v, list):
+            return [s.strip() if isinstance(s, str) else s for s in v if not (isinstance(s, str) and not s.strip())]
+        return v
+
+    @field_validator("id", "category", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, v: Any) -> Any:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    def warnings(self) -> list[str]:
+        """Readable notes on entries that are valid but probably worth a look (very short text)."""
+        out = []
+        if len(self.question) < SHORT_QUESTION:
+            out.append(f"question {self.question!r} is very short ({len(self.question)} characters)")
+        if len(self.answer) < SHORT_ANSWER:
+            out.append(f"answer {self.answer!r} is very short ({len(self.answer)} characters)")
+        return out
 
 
 class PolicyDoc(BaseModel):

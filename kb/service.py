@@ -23,6 +23,7 @@ from kb.retrieval.embeddings import Embedder
 from kb.retrieval.fusion import FusionMethod
 from kb.retrieval.lexical import LexicalIndex, Tokenizer
 from kb.retrieval.retrieve import DEFAULT_FUSION, DEFAULT_LEXICAL_WEIGHT, HybridRetriever, Passage, Snapshot
+from kb.sources import CorpusRoot
 from kb.store import ChromaStore
 
 
@@ -35,6 +36,7 @@ class KBStats(BaseModel):
     chunks: int
     by_doc_type: dict[str, int]
     by_kind: dict[str, int]
+    by_source: dict[str, int] = {}
 
 
 class KnowledgeBase:
@@ -44,9 +46,11 @@ class KnowledgeBase:
     def __init__(self, *, index_dir: Path | str, embedder: Embedder, corpus_dir: Path | str | None = None,
                  collection: str = "puhui-kb", chroma_mode: Literal["embedded", "server"] = "embedded",
                  chroma_host: str = "127.0.0.1", chroma_port: int = 8001, tokenizer: Tokenizer = "char", fusion: FusionMethod = DEFAULT_FUSION,
-                 lexical_weight: float = DEFAULT_LEXICAL_WEIGHT, faq_answers: bool = True) -> None:
+                 lexical_weight: float = DEFAULT_LEXICAL_WEIGHT, faq_answers: bool = True,
+                 extra_roots: list[CorpusRoot] | tuple[CorpusRoot, ...] = ()) -> None:
         self.index_dir = Path(index_dir)
         self.corpus_dir = Path(corpus_dir) if corpus_dir else None
+        self.extra_roots = tuple(extra_roots)  # other corpus roots indexed beside corpus_dir (kb.sources)
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.faq_answers = faq_answers
@@ -109,28 +113,35 @@ class KnowledgeBase:
         """True once an ingest has indexed at least one chunk (loads the index on first call)."""
         return bool(self.retriever.snapshot.chunks)
 
-    def search(self, query: str, k: int = 5, doc_type: str | None = None, industry: str | None = None) -> list[Passage]:
-        return self.retriever.search(query, k=k, doc_type=doc_type, industry=industry)
+    def search(self, query: str, k: int = 5, doc_type: str | None = None, industry: str | None = None,
+               source: str | None = None) -> list[Passage]:
+        return self.retriever.search(query, k=k, doc_type=doc_type, industry=industry, source=source)
+
+    def sources(self) -> list[str]:
+        """Source names present in the index (the values ``search(source=…)`` accepts)."""
+        return sorted({c.corpus for c in self.retriever.snapshot.chunks.values()})
 
     def ingest(self, progress: ProgressFn | bool | None = None, *, full: bool = False,
-               corpus_dir: Path | str | None = None) -> IngestReport:
+               corpus_dir: Path | str | None = None, prune: bool = False) -> IngestReport:
         """Incremental ingest (``full``: rebuild from scratch). ``progress``: a callback
-        ``(stage, done, total)``, or True for rich progress bars on the terminal."""
+        ``(stage, done, total)``, or True for rich progress bars on the terminal. Removing more
+        than a few indexed files raises ``kb.ingest.PruneRequired`` unless ``prune``."""
         folder = Path(corpus_dir) if corpus_dir else self.corpus_dir
         if folder is None:
             raise ValueError("no corpus directory configured")
         with self._ingest_lock:
             if progress is True:
                 with RichProgress() as bars:
-                    report = self._ingest(folder, bars, full)
+                    report = self._ingest(folder, bars, full, prune)
             else:
-                report = self._ingest(folder, progress or None, full)
+                report = self._ingest(folder, progress or None, full, prune)
             self.reload()
         return report
 
-    def _ingest(self, folder: Path, progress: ProgressFn | None, full: bool) -> IngestReport:
+    def _ingest(self, folder: Path, progress: ProgressFn | None, full: bool, prune: bool = False) -> IngestReport:
         return ingest(folder, self.index_dir, self.store, self.embedder, progress, full=full,
-                      tokenizer=self.tokenizer, faq_answers=self.faq_answers)
+                      tokenizer=self.tokenizer, faq_answers=self.faq_answers, extra_roots=self.extra_roots,
+                      prune=prune)
 
     def stats(self) -> KBStats:
         snap = self.retriever.snapshot
@@ -138,4 +149,5 @@ class KnowledgeBase:
         return KBStats(collection=self.store.name, embedder=self.embedder.model_id, vector_store=self.store.location,
                        lexical=f"bm25/{self.tokenizer}", files=len({c.source for c in chunks}), chunks=len(chunks),
                        by_doc_type=dict(Counter(c.doc_type for c in chunks)),
-                       by_kind=dict(Counter(c.kind for c in chunks)))
+                       by_kind=dict(Counter(c.kind for c in chunks)),
+                       by_source=dict(Counter(c.corpus for c in chunks)))

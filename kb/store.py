@@ -37,13 +37,16 @@ def collection_name(base: str, embedder: Embedder) -> str:
     return name
 
 
-def where_filter(doc_type: str | None = None, industry: str | None = None) -> dict[str, Any] | None:
-    """Chroma ``where`` clause for the optional doc_type / industry_id filters."""
+def where_filter(doc_type: str | None = None, industry: str | None = None,
+                 source: str | None = None) -> dict[str, Any] | None:
+    """Chroma ``where`` clause for the optional doc_type / industry_id / corpus source filters."""
     clauses: list[dict[str, Any]] = []
     if doc_type:
         clauses.append({"doc_type": doc_type})
     if industry:
         clauses.append({"industry_id": industry})
+    if source:
+        clauses.append({"corpus": source})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

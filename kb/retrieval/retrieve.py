@@ -2,7 +2,7 @@
 
 The query is normalised like the corpus (``kb.textnorm.normalize``: traditional → simplified,
 full-width → half-width). Each side proposes its top candidates (filters applied: ``doc_type`` and
-``industry_id`` as a Chroma ``where`` and a BM25 mask); a candidate missing from one side scores 0
+``industry_id`` and the corpus ``source`` as a Chroma ``where`` and a BM25 mask); a candidate missing from one side scores 0
 there. Passages carry the absolute cosine similarity and raw BM25 score besides the fused score,
 because the fused score is relative to the candidates and cannot serve as a confidence threshold.
 The fusion defaults were chosen on the UnionPay benchmark: README, "Retrieval ablations".
@@ -46,6 +46,7 @@ class Passage(BaseModel):
     faq_id: str | None = None
     answer: str | None = None
     kind: str
+    corpus: str = "puhui"  # the corpus root (source name) it came from: kb.sources
     dense_score: float | None = None
     lexical_score: float | None = None
 
@@ -53,7 +54,7 @@ class Passage(BaseModel):
     def from_chunk(cls, c: Chunk, score: float, dense: float | None, lexical: float | None) -> "Passage":
         return cls(chunk_id=c.id, text=c.text, score=round(score, 6), doc_id=c.doc_id, doc_type=c.doc_type,
                    title=c.title, section=c.section, source=c.source, industry_id=c.industry_id or None,
-                   faq_id=c.faq_id or None, answer=c.answer or None, kind=c.kind,
+                   faq_id=c.faq_id or None, answer=c.answer or None, kind=c.kind, corpus=c.corpus,
                    dense_score=None if dense is None else round(dense, 6),
                    lexical_score=None if lexical is None else round(lexical, 6))
 
@@ -71,26 +72,28 @@ class Snapshot:
     chunks: dict[str, Chunk]
     doc_types: np.ndarray = field(init=False)
     industries: np.ndarray = field(init=False)
+    corpora: np.ndarray = field(init=False)
     _vectors: np.ndarray | None = field(init=False, default=None)
-    _subsets: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(init=False, default_factory=dict)
+    _subsets: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = field(init=False, default_factory=dict)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         ordered = [self.chunks[i] for i in self.lexical.ids]
         self.doc_types = np.array([c.doc_type for c in ordered], dtype=object)
         self.industries = np.array([c.industry_id for c in ordered], dtype=object)
+        self.corpora = np.array([c.corpus for c in ordered], dtype=object)
 
     def filtered_dense(self, vec: np.ndarray, n: int, doc_type: str | None, industry: str | None,
-                       load: Callable[[list[str]], np.ndarray]) -> dict[str, float]:
+                       load: Callable[[list[str]], np.ndarray], source: str | None = None) -> dict[str, float]:
         """Exact cosine top-``n`` among the chunks passing the filter (vectors are normalised)."""
-        key = (doc_type or "", industry or "")
+        key = (doc_type or "", industry or "", source or "")
         with self._lock:
             if self._vectors is None:
                 self._vectors = load(self.lexical.ids)
             if key not in self._subsets:
                 if len(self._subsets) > 256:
                     self._subsets.clear()
-                mask = self.mask(doc_type, industry)
+                mask = self.mask(doc_type, industry, source)
                 idx = np.flatnonzero(mask) if mask is not None else np.arange(len(self.lexical.ids))
                 self._subsets[key] = (idx, np.ascontiguousarray(self._vectors[idx]))
             idx, mat = self._subsets[key]
@@ -104,14 +107,16 @@ class Snapshot:
     def empty(cls) -> "Snapshot":
         return cls(LexicalIndex(), {})
 
-    def mask(self, doc_type: str | None, industry: str | None) -> np.ndarray | None:
-        if not doc_type and not industry:
+    def mask(self, doc_type: str | None, industry: str | None, source: str | None = None) -> np.ndarray | None:
+        if not doc_type and not industry and not source:
             return None
         keep = np.ones(len(self.lexical.ids), dtype=bool)
         if doc_type:
             keep &= self.doc_types == doc_type
         if industry:
             keep &= self.industries == industry
+        if source:
+            keep &= self.corpora == source
         return keep.astype(np.float32)
 
 
@@ -126,7 +131,8 @@ class HybridRetriever:
         self.store, self.embedder, self.snapshot = store, embedder, snapshot
         self.fusion, self.lexical_weight, self.n_candidates, self.rrf_k = fusion, lexical_weight, candidates, rrf_k
 
-    def dense(self, query: str, n: int, doc_type: str | None = None, industry: str | None = None) -> dict[str, float]:
+    def dense(self, query: str, n: int, doc_type: str | None = None, industry: str | None = None,
+              source: str | None = None) -> dict[str, float]:
         """Nearest ``n`` chunks by cosine similarity, filters applied.
 
         Unfiltered: Chroma's ANN query (~2 ms on 12k chunks). Filtered: exact scoring of the
@@ -135,30 +141,31 @@ class HybridRetriever:
         far from the query (FAQ questions crowd out industry passages): ``bench/query_latency.py``.
         """
         vec = self.embedder.embed_one(query, "query")
-        if not doc_type and not industry:
+        if not doc_type and not industry and not source:
             return dict(self.store.query(vec, n))
         try:
-            return self.snapshot.filtered_dense(vec, n, doc_type, industry, self.store.embeddings)
+            return self.snapshot.filtered_dense(vec, n, doc_type, industry, self.store.embeddings, source)
         except KeyError:  # the store lost vectors the manifest lists (repaired by the next ingest)
-            return dict(self.store.query(vec, n, where_filter(doc_type, industry)))
+            return dict(self.store.query(vec, n, where_filter(doc_type, industry, source)))
 
-    def lexical(self, query: str, n: int, doc_type: str | None = None, industry: str | None = None) -> dict[str, float]:
+    def lexical(self, query: str, n: int, doc_type: str | None = None, industry: str | None = None,
+                source: str | None = None) -> dict[str, float]:
         snap = self.snapshot
-        scores = snap.lexical.scores(query, snap.mask(doc_type, industry))
+        scores = snap.lexical.scores(query, snap.mask(doc_type, industry, source))
         if not len(scores):
             return {}
         n = min(n, len(scores))
         top = np.argpartition(-scores, n - 1)[:n]
         return {snap.lexical.ids[i]: float(scores[i]) for i in top if scores[i] > 0}
 
-    def candidates(self, query: str, k: int = 5, doc_type: str | None = None,
-                   industry: str | None = None) -> tuple[dict[str, float], dict[str, float]]:
+    def candidates(self, query: str, k: int = 5, doc_type: str | None = None, industry: str | None = None,
+                   source: str | None = None) -> tuple[dict[str, float], dict[str, float]]:
         """(dense, lexical) candidate scores for an already-normalised query."""
         snap = self.snapshot
         n = max(self.n_candidates, 4 * k)
-        dense = self.dense(query, n, doc_type, industry) if self.fusion != "lexical" else {}
+        dense = self.dense(query, n, doc_type, industry, source) if self.fusion != "lexical" else {}
         dense = {i: s for i, s in dense.items() if i in snap.chunks}  # ids of an ingest in progress
-        lexical = self.lexical(query, n, doc_type, industry) if self.fusion != "dense" else {}
+        lexical = self.lexical(query, n, doc_type, industry, source) if self.fusion != "dense" else {}
         return dense, lexical
 
     def rank(self, dense: dict[str, float], lexical: dict[str, float], k: int = 5,
@@ -183,10 +190,10 @@ class HybridRetriever:
         return out
 
     def search(self, query: str, k: int = 5, doc_type: str | None = None,
-               industry: str | None = None) -> list[Passage]:
+               industry: str | None = None, source: str | None = None) -> list[Passage]:
         """Top ``k`` passages for ``query`` (FAQ records collapsed to the best one per faq_id)."""
         text = normalize(query).strip()
         if not text or not self.snapshot.chunks or k < 1:
             return []
-        dense, lexical = self.candidates(text, k, doc_type, industry)
+        dense, lexical = self.candidates(text, k, doc_type, industry, source)
         return self.rank(dense, lexical, k)

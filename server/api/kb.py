@@ -1,4 +1,9 @@
-"""Knowledge-base API: ``POST /v1/kb/search`` (hybrid dense + BM25 search).
+"""Knowledge-base API: ``POST /v1/kb/search`` (hybrid dense + BM25 search), ``GET /v1/kb/sources``,
+``POST /v1/kb/faq/import`` (a bank's FAQ spreadsheet → corpus FAQ files → incremental ingest, issue #13).
+
+``source`` restricts a search to one corpus root (ours, ``puhui``, or a bank's, issue #20); an unknown
+source is a 422 naming the field, with the sources the index holds. An import with bad rows is a 422
+whose ``fields`` list every ``file:row: reason`` (nothing is written unless ``skip_invalid``).
 
 The request model bounds every field (query 1..500 characters, k 1..50, type from a fixed set), so
 bad input is a 422 naming the field. Authentication is added by app.py around this router.
@@ -6,13 +11,19 @@ bad input is a 422 naming the field. Authentication is added by app.py around th
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field, field_validator
 
+from kb.faq_import import SUFFIXES, ColumnMap, FaqImportError, ImportReport, import_faq
+from kb.ingest import IngestReport, PruneRequired
 from kb.retrieval.retrieve import Passage
 from kb.service import KnowledgeBase
+from kb.sources import NAME_PATTERN
+from server.api.errors import FieldProblem, api_error
 from server.security import require_staff
 
 router = APIRouter(prefix="/v1/kb", tags=["knowledge base"], dependencies=[Depends(require_staff)])  # bank staff only
@@ -24,6 +35,8 @@ class SearchRequest(BaseModel):
     type: Literal["industry", "product", "faq", "policy"] | None = Field(None, description="Only this document type")
     industry: str | None = Field(None, max_length=64, pattern=r"^[a-z][a-z0-9_]{1,63}$",
                                  description="Only passages of this industry id")
+    source: str | None = Field(None, max_length=32, pattern=NAME_PATTERN.pattern,
+                               description="Only passages of this corpus root (e.g. puhui, or a bank's source name)")
 
     @field_validator("query")
     @classmethod
@@ -44,4 +57,55 @@ def search(body: SearchRequest, kb: KnowledgeBase = Depends(get_kb)) -> list[Pas
     """Top-k passages: FAQ entries (one per faq_id, with the approved answer) and document chunks."""
     if not kb.is_built():
         raise HTTPException(status_code=503, detail="knowledge base index not built: run `puhui ingest`")
-    return kb.search(body.query, k=body.k, doc_type=body.type, industry=body.industry)
+    if body.source is not None and body.source not in (known := kb.sources()):
+        raise api_error(422, f"unknown source {body.source!r}; the index holds: {', '.join(known)}", "body.source")
+    return kb.search(body.query, k=body.k, doc_type=body.type, industry=body.industry, source=body.source)
+
+
+@router.get("/sources", response_model=dict[str, int])
+def sources(kb: KnowledgeBase = Depends(get_kb)) -> dict[str, int]:
+    """Indexed chunks per corpus source (empty before the first ingest)."""
+    return kb.stats().by_source if kb.is_built() else {}
+
+
+#: an FAQ workbook of 10,000 rows is ~2-5 MB
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class FaqImportResult(BaseModel):
+    imported: ImportReport
+    ingest: IngestReport
+
+
+@router.post("/faq/import", response_model=FaqImportResult,
+             responses={413: {"description": "file too large"}, 422: {"description": "bad rows, one field each"}})
+def faq_import(file: UploadFile = File(..., description=".xlsx, .csv, .tsv or .jsonl"),
+               name: str | None = Form(None, max_length=32, pattern=r"^[a-z][a-z0-9_]{0,31}$"),
+               question_col: str | None = Form(None, max_length=64), answer_col: str | None = Form(None, max_length=64),
+               similar_col: str | None = Form(None, max_length=64), category_col: str | None = Form(None, max_length=64),
+               channel_col: str | None = Form(None, max_length=64), skip_invalid: bool = Form(False),
+               kb: KnowledgeBase = Depends(get_kb)) -> FaqImportResult:
+    """Import a bank's FAQ into the main corpus root (``faq/imported/<name>/``), then ingest."""
+    label = Path(file.filename or "upload").name
+    if Path(label).suffix.lower() not in SUFFIXES:
+        raise api_error(422, f"file type must be one of {', '.join(SUFFIXES)}", "file")
+    if kb.corpus_dir is None:
+        raise HTTPException(status_code=503, detail="no corpus directory configured")
+    data = file.file.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise api_error(413, f"file larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB", "file")
+    columns = ColumnMap(question=question_col, answer=answer_col, similar=similar_col, category=category_col,
+                        channel=channel_col)
+    with tempfile.TemporaryDirectory(prefix="puhui-faq-import-") as tmp:
+        path = Path(tmp) / f"upload{Path(label).suffix.lower()}"
+        path.write_bytes(data)
+        try:
+            report = import_faq(path, kb.corpus_dir, name=name, columns=columns, skip_invalid=skip_invalid, label=label)
+        except FaqImportError as exc:
+            fields = [FieldProblem(field="file", message=p, type="invalid_row").model_dump() for p in exc.problems[:200]]
+            raise HTTPException(422, detail={"error": str(exc), "fields": fields}) from None
+    try:
+        ingest = kb.ingest()
+    except PruneRequired as exc:
+        raise api_error(409, str(exc), "file") from None
+    return FaqImportResult(imported=report, ingest=ingest)

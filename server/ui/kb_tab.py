@@ -15,6 +15,7 @@ from pathlib import Path
 import gradio as gr
 
 from core.services import Services
+from kb.ingest import PruneRequired
 from server.ui import kb_browser
 from server.ui.corpus_upload import check_upload, write_atomically
 
@@ -92,6 +93,9 @@ def reindex(services: Services, progress, full: bool = False) -> str:
         progress(0, desc="准备中")
         report = services.kb.ingest(progress=on_progress, full=bool(full))
         _forget_corpus(services)
+    except PruneRequired as exc:  # the workbench never removes many files at once: say what and how
+        return (f"⚠ 未做任何修改：本次索引将移除 {len(exc.paths)} 个已索引文件（如 `{exc.paths[0]}`）。"
+                "请检查语料目录配置；确需移除请在命令行运行 `puhui ingest --prune`。")
     except Exception as exc:
         log.exception("kb re-index failed")
         return f"⚠ 重建索引失败：{type(exc).__name__}。原索引保持不变，详细信息已写入服务器日志。"

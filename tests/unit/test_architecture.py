@@ -129,7 +129,9 @@ def test_imports_inside_functions_say_why():
 
 
 def test_only_composition_roots_construct_settings():
-    roots = ("app", "cli.", "bench.", "core.settings")
+    # kb.check_corpus is `python -m kb.check_corpus`, a command-line entry that must check the
+    # configured corpus (PUHUI_CORPUS_DIR, issue #20), so it reads Settings like the CLI does
+    roots = ("app", "cli.", "bench.", "core.settings", "kb.check_corpus")
     calls = []
     for name, path in MODULES:
         if name == "app" or name.startswith(roots):

@@ -66,7 +66,7 @@ def test_malformed_files_are_reported_with_line_and_others_still_load(tmp_path):
           category: 账户
           question: 如何开户？
           similar: [开户]
-          answer: 携带营业执照到网点办理。
+          answer: "   "
         - id: faq_x_002
           category: 账户
           question: 如何销户？
@@ -80,7 +80,7 @@ def test_malformed_files_are_reported_with_line_and_others_still_load(tmp_path):
     assert "risk_grade" in by_file["industries/broken.md"].message
     assert by_file["industries/bad_yaml.md"].message.startswith("YAML error")
     assert by_file["industries/no_front.md"].line == 1
-    assert by_file["faq/bad.yaml"].line == 1 and "similar" in by_file["faq/bad.yaml"].message
+    assert by_file["faq/bad.yaml"].line == 1 and "answer" in by_file["faq/bad.yaml"].message  # blank after trimming
     assert [e.id for e in corpus.faqs] == ["faq_x_002"]
     assert str(by_file["faq/bad.yaml"]).startswith("faq/bad.yaml:1: ")
 

@@ -3,35 +3,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from kb.retrieval.embeddings import AdaptedEmbedder, Embedder, EmbeddingError, LinearAdapter, with_adapter
-from kb.retrieval.embeddings.base import Role
+from kb.retrieval.embeddings import AdaptedEmbedder, EmbeddingError, LinearAdapter, with_adapter
 from kb.train_adapter import pair_accuracy, read_pairs, train
-
-
-class HashEmbedder(Embedder):
-    """8-d vectors from a hash of (role, text): deterministic, no model."""
-
-    provider = "hash"
-    calls = 0
-
-    @property
-    def model_id(self) -> str:
-        return "hash-8"
-
-    @property
-    def slug(self) -> str:
-        return "hash"
-
-    def _embed_batch(self, texts: list[str], role: Role) -> np.ndarray:
-        HashEmbedder.calls += len(texts)
-        seeds = [int(hashlib.sha256(f"{role}{t}".encode()).hexdigest()[:8], 16) for t in texts]
-        return np.stack([np.random.default_rng(s).normal(size=8) for s in seeds]).astype(np.float32)
+from tests.unit.kb.fakes import HashEmbedder
 
 
 def save_adapter(path: Path, w: np.ndarray, base_model_id: str = "hash-8") -> Path:

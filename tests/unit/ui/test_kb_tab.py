@@ -9,7 +9,7 @@ import pytest
 
 from core.services import Services
 from core.settings import Settings
-from kb.ingest import IngestReport
+from kb.ingest import IngestReport, PruneRequired
 from server.ui import kb_tab
 from tests.unit.ui.test_corpus_upload import FAQ, PRODUCT, industry
 
@@ -17,14 +17,16 @@ from tests.unit.ui.test_corpus_upload import FAQ, PRODUCT, industry
 class FakeKB:
     """Stands in for kb.service.KnowledgeBase: reports progress like the real ingest does."""
 
-    def __init__(self, fail: bool = False, block: threading.Event | None = None):
-        self.fail, self.block, self.calls = fail, block, []
+    def __init__(self, fail: bool = False, block: threading.Event | None = None, prune: list[str] | None = None):
+        self.fail, self.block, self.calls, self.prune = fail, block, [], prune
 
     def ingest(self, progress=None, *, full=False):
         self.calls.append(full)
         if self.block:
             self.block.wait(5)
         progress("Scanning corpus", 3, 3)
+        if self.prune:
+            raise PruneRequired(self.prune)
         if self.fail:
             raise RuntimeError("disk full at /secret/path")
         progress("Embedding chunks", 5, 10)
@@ -91,6 +93,12 @@ def test_reindex_failure_is_a_readable_message_without_details(services):
     text = kb_tab.reindex(services, Recorder())
     assert "重建索引失败：RuntimeError" in text and "原索引保持不变" in text
     assert "/secret/path" not in text
+
+
+def test_reindex_that_would_remove_many_files_changes_nothing_and_says_so(services):
+    services.__dict__["kb"] = FakeKB(prune=[f"industries/i{i}.md" for i in range(131)])
+    text = kb_tab.reindex(services, Recorder())
+    assert "未做任何修改" in text and "131 个已索引文件" in text and "puhui ingest --prune" in text
 
 
 def test_a_second_reindex_while_one_runs_is_refused(services):

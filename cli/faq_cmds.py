@@ -1,0 +1,93 @@
+"""``puhui kb import-faq FILE``: a bank's FAQ spreadsheet → validated corpus FAQ files → incremental ingest.
+
+Issue #13 part 1. Bad rows are printed as ``file:row: reason`` and nothing is written (exit 1) unless
+``--skip-invalid``, which writes the valid rows and lists the skipped ones in
+``<data_dir>/import-skipped.txt``. The files go to ``<root>/faq/imported/<name>/`` of the main corpus
+root or of the configured root given by ``--into``; then the index is brought up to date.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import typer
+from rich.console import Console
+
+from cli.kb_cmds import SHOWN, kb_of, prune_refused, short_path, write_list
+from core.settings import Settings
+from kb.faq_import import ColumnMap, FaqImportError, import_faq
+from kb.ingest import PruneRequired
+from kb.progress import RichProgress
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]错误[/red] {message}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
+    kb_app = typer.Typer(help="Knowledge-base maintenance: import a bank's FAQ.", no_args_is_help=True)
+
+    @kb_app.command("import-faq")
+    def import_faq_cmd(
+        file: Path = typer.Argument(..., help="FAQ file: .xlsx, .csv, .tsv or .jsonl"),
+        name: str = typer.Option(None, "--name", help="Import name (folder and id prefix; default: from the file name)"),
+        into: Path = typer.Option(None, "--into", help="Corpus root to write into (default: PUHUI_CORPUS_DIR)"),
+        question_col: str = typer.Option(None, "--question-col", help="Standard-question column (default 标准问题/问题/question)"),
+        answer_col: str = typer.Option(None, "--answer-col", help="Answer column (default 答案/回答/answer)"),
+        similar_col: str = typer.Option(None, "--similar-col", help="Similar-questions column (default 相似问题/similar)"),
+        category_col: str = typer.Option(None, "--category-col", help="Category column (default 分类/类别/category)"),
+        channel_col: str = typer.Option(None, "--channel-col", help="Channel column (default 渠道/channel)"),
+        similar_file: Path = typer.Option(None, "--similar-file", help="A second file of (标准问题, 相似问题) rows"),
+        skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Import the valid rows, list the others"),
+        no_ingest: bool = typer.Option(False, "--no-ingest", help="Write the corpus files only"),
+    ) -> None:
+        """Import a bank's FAQ (any row invalid: nothing written, unless --skip-invalid)."""
+        if not file.is_file():
+            _fail(f"FILE: 文件不存在：{file}")
+        if similar_file is not None and not similar_file.is_file():
+            _fail(f"--similar-file: 文件不存在：{similar_file}")
+        settings = get_settings()
+        kb = kb_of(get_settings)
+        roots = [settings.corpus_dir, *(r.path for r in kb.extra_roots)]
+        root = into.expanduser().resolve() if into is not None else settings.corpus_dir
+        if root not in roots and not no_ingest:
+            _fail(f"--into: {root} 不是已配置的语料目录（PUHUI_CORPUS_DIR 或 PUHUI_EXTRA_CORPORA），"
+                  "导入后不会被索引；请先配置，或加 --no-ingest")
+        columns = ColumnMap(question=question_col, answer=answer_col, similar=similar_col,
+                            category=category_col, channel=channel_col)
+        try:
+            with RichProgress(transient=True) as bars:
+                report = import_faq(file, root, name=name, columns=columns, similar_file=similar_file,
+                                    skip_invalid=skip_invalid, progress=bars)
+        except FaqImportError as exc:
+            for line in exc.problems[:SHOWN * 4]:
+                err.print(line, soft_wrap=True, markup=False, highlight=False)
+            if len(exc.problems) > SHOWN * 4:
+                err.print(f"… 另有 {len(exc.problems) - SHOWN * 4} 行有问题", highlight=False)
+            hint = "；可加 --skip-invalid 只导入有效行" if len(exc.problems) and ":1: " not in exc.problems[0] else ""
+            _fail(f"{len(exc.problems)} 处问题，未写入任何文件{hint}", code=1)
+        skipped_file = settings.data_dir / "import-skipped.txt"
+        write_list(skipped_file, report.invalid)
+        console.print(f"{report.name}: {report.rows} rows → {report.entries} entries ({report.similar} similar) | "
+                      f"files written={len(report.written)} unchanged={len(report.unchanged)} "
+                      f"removed={len(report.removed)} | {short_path(Path(report.folder))}", soft_wrap=True,
+                      highlight=False)
+        if report.invalid:
+            err.print(f"{len(report.invalid)} skipped (see {short_path(skipped_file)})", soft_wrap=True,
+                      markup=False, highlight=False)
+        if no_ingest:
+            return
+        try:
+            ingest = kb.ingest(progress=True)
+        except PruneRequired as exc:
+            prune_refused(exc)
+        except ValueError as exc:
+            _fail(str(exc))
+        console.print(f"ingest: {ingest.summary()}", soft_wrap=True, highlight=False)
+
+    app.add_typer(kb_app, name="kb")
