@@ -46,7 +46,7 @@ class MaskingSqliteSaver(SqliteSaver):
     serializer, so the serializer alone does not see it."""
 
     def put(self, config, checkpoint, metadata, new_versions):  # noqa: ANN001 - LangGraph's signature
-        return super().put(config, _masked(checkpoint), _masked(metadata), new_versions)
+        return super().put(_masked_config(config), _masked(checkpoint), _masked(metadata), new_versions)
 
 
 class MaskingPostgresSaver(PostgresSaver):
@@ -55,7 +55,15 @@ class MaskingPostgresSaver(PostgresSaver):
     metadata beside it, neither through the serializer. The CI PII scan found a mobile number there."""
 
     def put(self, config, checkpoint, metadata, new_versions):  # noqa: ANN001 - LangGraph's signature
-        return super().put(config, _masked(checkpoint), _masked(metadata), new_versions)
+        return super().put(_masked_config(config), _masked(checkpoint), _masked(metadata), new_versions)
+
+
+def _masked_config(config: Any) -> Any:
+    """The run config with its ``metadata`` masked: LangGraph merges it into the stored metadata
+    (``get_checkpoint_metadata``). The ``configurable`` ids are left alone: they address the thread."""
+    if isinstance(config, dict) and isinstance(config.get("metadata"), dict):
+        return {**config, "metadata": _masked(config["metadata"])}
+    return config
 
 
 def _masked(obj: Any) -> Any:
