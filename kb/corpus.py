@@ -165,8 +165,10 @@ def parse_faq(path: Path, rel: str) -> tuple[FaqFile | None, list[CorpusError]]:
 
 
 def iter_source_files(root: Path) -> list[Path]:
-    """Corpus source files in a stable order (Markdown and FAQ YAML; README files are docs)."""
-    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in {".md", ".yaml", ".yml"}]
+    """Corpus source files in a stable order (Markdown and FAQ YAML; README files are docs; ``*.rules.yaml``
+    are machine-read policy lists, e.g. the prohibited-business list, not documents)."""
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in {".md", ".yaml", ".yml"}
+             and not p.name.endswith(".rules.yaml")]
     return sorted(p for p in files if p.name.lower() != "readme.md" and not p.name.startswith("."))
 
 

@@ -164,7 +164,7 @@ class LoanReviewService:
             review=v.get("review"), memo=v.get("memo", ""), memo_source=source,
             # a review checkpointed before memo_reason existed: only the template's reason is known
             memo_reason=v["memo_reason"] if "memo_reason" in v else ("no_model" if source == "template" else None),
-            model_version=self.ctx.scorecard.version, policy_version=self.ctx.policy.version,
+            model_version=self.ctx.scorecard.version, policy_version=self.ctx.policy_tag,
             audit_seqs=v.get("audit_seqs") or [], trace=v.get("trace") or [])
 
     def pending(self) -> list[PendingReview]:
