@@ -18,6 +18,7 @@ from agents.common.llm import build_chat_model
 from agents.loan_review.schemas import ReviewerAction
 from agents.loan_review.service import InvalidApplication, LoanReviewService, ReviewConflict, ReviewNotFound
 from cli.scorecard_cmds import register_scorecard
+from core.services import Services
 from core.settings import Settings
 from kb.corpus import load_corpus
 from tools.credit.audit import AuditLog
@@ -39,8 +40,11 @@ def _service(settings: Settings):
     except ValueError as exc:
         _fail(str(exc))
     try:
+        embedder = Services(settings).embedder if settings.prohibited_similarity > 0 else None
         return LoanReviewService.create(load_corpus(settings.corpus_dir), settings.checkpoint_db, settings.audit_db,
-                                        chat_model=model, llm_timeout_s=settings.llm_timeout_s)
+                                        chat_model=model, llm_timeout_s=settings.llm_timeout_s,
+                                        prohibited_file=settings.prohibited_policy_file, data_dir=settings.data_dir,
+                                        embedder=embedder, similarity=settings.prohibited_similarity)
     except (ValueError, FileNotFoundError) as exc:
         _fail(str(exc))
 

@@ -96,6 +96,15 @@ class Settings(BaseSettings):
     retry_after_s: int = Field(2, ge=1, le=3600, description="Retry-After of a 503 when a store is unreachable")
     workers: int = Field(1, ge=1, le=64, description="`puhui serve` worker processes (uvicorn workers)")
 
+    # --- compliance (issue #19) ------------------------------------------------------------------
+    prohibited_policy_file: Path | None = Field(
+        None, description="The prohibited-business list loan review declines on (YAML). Empty: "
+        "data_dir/policies/prohibited_business.rules.yaml when present, else the shipped "
+        "kb/corpus/policies/prohibited_business.rules.yaml")
+    prohibited_similarity: float = Field(
+        0.0, ge=0, le=1, description="e5 similarity to the list's exemplars at which a clause counts as prohibited "
+        "(0 = off: lexicon and patterns only)")
+
     @field_validator("corpus_dir", "data_dir", "shared_data_dir", "embedding_cache_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "kb" / "corpus" / "policies" / "prohibited_business.rules.yaml"
 OVERRIDE_NAME = "prohibited_business.rules.yaml"
@@ -109,8 +109,9 @@ def load_policy(path: Path | None = None) -> ProhibitedPolicy:
         raise ValueError(f"{path}: the prohibited-business list must be a YAML mapping")
     try:
         return ProhibitedPolicy.model_validate({**data, "source": str(path), "sha256": hashlib.sha256(raw).hexdigest()})
-    except Exception as exc:  # pydantic's message names the field
-        raise ValueError(f"{path}: {exc}") from None
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ValueError(f"{path}: {problems}") from None
 
 
 def _clause(text: str, start: int, end: int) -> tuple[str, str]:
