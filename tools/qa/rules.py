@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from tools.cs.phrases import Span, contains_any, find_phrases, find_promises
+from tools.cs.phrases import Span, contains_any, find_phrases, find_promises, is_negated
 from tools.cs.policy import CsCompliance, QaRubric, QaRule
 from tools.pii import find_pii
 from tools.qa.dialogs import Dialog
@@ -86,14 +87,66 @@ def _spans_finding(rule: QaRule, dialog: Dialog, finder: Callable[[str], list[Sp
     return out
 
 
+def _pattern_spans(text: str, patterns: list[re.Pattern[str]], label: str) -> list[Span]:
+    return [Span(m.start(), m.end(), m.group(0), label) for rx in patterns for m in rx.finditer(text)]
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans in text order; of two overlapping ones the longer stays."""
+    kept: list[Span] = []
+    for s in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if all(s.end <= k.start or s.start >= k.end for k in kept):
+            kept.append(s)
+    return sorted(kept, key=lambda s: s.start)
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in patterns]
+
+
 def forbidden_promise(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    """The fixed phrases of cs_compliance, plus the rubric's patterns for promises in any wording
+    (「今年肯定也能赚，放心买」); a negated or reported one ("不能保证一定能赚") does not count."""
     policy = ctx.compliance.forbidden_promises
-    return _spans_finding(rule, dialog, lambda text: find_promises(text, policy), "使用了禁止承诺用语")
+    patterns = _compiled(tuple(rule.detector.param("patterns", [])))
+
+    def finder(text: str) -> list[Span]:
+        extra = [s for s in _pattern_spans(text, patterns, "forbidden_promise") if not is_negated(text, s, policy)]
+        return _merged(find_promises(text, policy) + extra)
+    return _spans_finding(rule, dialog, finder, "使用了禁止承诺用语")
 
 
 def rude_phrase(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    """Rude phrases (cs_compliance), plus the rubric's attitude/blame patterns (「你自己密码输错了怪谁」)."""
     phrases = ctx.compliance.rude_phrases
-    return _spans_finding(rule, dialog, lambda text: find_phrases(text, phrases), "不当用语")
+    patterns = _compiled(tuple(rule.detector.param("patterns", [])))
+    return _spans_finding(rule, dialog, lambda text: _merged(find_phrases(text, phrases)
+                                                             + _pattern_spans(text, patterns, "rude")), "不当用语")
+
+
+def handoff_refused(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    """The customer asked for a human and the next agent turn refused or brushed it off, and no
+    agent turn after it hands over (转接, 回电, 工单…)."""
+    requests = ctx.compliance.handoff.request_phrases
+    asks = _compiled(tuple(rule.detector.param("request_patterns", [])))
+    refusals = _compiled(tuple(rule.detector.param("refusal_patterns", [])))
+    handoff = rule.detector.param("handoff_phrases", [])
+    turns = dialog.turns
+    for i, t in enumerate(turns):
+        if t.role != "customer" or not (find_phrases(t.text, requests) or any(rx.search(t.text) for rx in asks)):
+            continue
+        nxt = next((j for j in range(i + 1, len(turns)) if turns[j].role == "agent"), None)
+        if nxt is None:
+            continue
+        spans = _merged(_pattern_spans(turns[nxt].text, refusals, "handoff_refused"))
+        if not spans:
+            continue
+        if contains_any(" ".join(x.text for x in turns[nxt:] if x.role == "agent"), handoff):
+            continue
+        s = spans[0]
+        return [_finding(rule, f"客户要求人工服务，坐席回复“{s.text}”且未转接", dialog, nxt, (s.start, s.end))]
+    return []
 
 
 def pii(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
@@ -188,6 +241,7 @@ DETECTORS: dict[str, Callable[[Dialog, QaRule, RuleContext], list[Finding]]] = {
     "credential_request": credential_request,
     "kb_facts": kb_facts,
     "unresolved": unresolved,
+    "handoff_refused": handoff_refused,
     "response_time": response_time,
 }
 
