@@ -159,6 +159,39 @@ CLEAN = [
     ("利息怎么算的", "按日计息，日利率等于年利率除以360，合同里有详细说明，我可以给您举个例子。", "好的"),
 ]
 
+#: written after the detectors were tuned on the groups above and measured without changing them again
+#: (tag variant "heldout"): how the rules do on wording they were not fitted to
+HELDOUT = [
+    ("attitude_blame", "我的转账失败了", "您自己没开通转账功能，这能怪谁呢？", [("rude_language", "这能怪谁")], "好吧"),
+    ("attitude_blame", "U盾怎么用", "说明书上写着，你不会自己读吗？", [("rude_language", "你不会自己读吗")], "嗯"),
+    ("attitude_blame", "我的卡消磁了", "谁叫你把卡跟手机放一起的。", [("rude_language", "谁叫你")], "哦"),
+    ("attitude_blame", "余额怎么不对", "我都跟你说了好几次了，有一笔在途资金。", [("rude_language", "说了好几次")], "知道了"),
+    ("attitude_blame", "为什么不能在线开户", "这种事有什么好问的，规定就是这样。", [("rude_language", "有什么好问的")], "好"),
+    ("attitude_blame", "我忘了密码", "忘了是您自己的问题，去网点重置。", [("rude_language", "您自己的问题")], "好的"),
+    ("promise", "这个理财能买吗", "能买，肯定赚，您就放心吧。", [("forbidden_promise", "肯定赚"), ("disclosure", "理财")], "好"),
+    ("promise", "我的贷款审批多久", "三天肯定批下来，您等着就行。", [("forbidden_promise", "肯定批下来")], "好的"),
+    ("promise", "这支基金怎么样", "这支基金稳得很，保证不亏。", [("forbidden_promise", "保证不亏"), ("disclosure", "基金")], "好"),
+    ("promise", "现在买理财好吗", "现在买正是时候，绝对赚钱。", [("forbidden_promise", "绝对赚钱"), ("disclosure", "理财")], "嗯"),
+    ("promise", "这个存款产品利息多少", "收益稳稳的，闭着眼买都行。", [("forbidden_promise", "闭着眼买")], "好吧"),
+    ("promise", "理财跌了还能回来吗", "一定能涨回来，别卖。" + DISCLOSURE, [("forbidden_promise", "一定能涨回来")], "好"),
+    ("handoff_refused", "我要人工服务，谢谢", "人工这会儿都不在，您跟我说就行。", [("handoff_refused", "跟我说就行")], "好吧"),
+    ("handoff_refused", "我想找个真人聊", "不用找人工，我能解决。", [("handoff_refused", "不用找人工")], "嗯"),
+    ("handoff_refused", "转人工客服", "人工现在没上班，您明天再来。", [("handoff_refused", "人工现在没上班")], "好吧"),
+    ("handoff_refused", "帮我转一下人工", "没办法转，您直接问我。", [("handoff_refused", "没办法转")], "好"),
+    ("handoff_refused", "有没有人工啊", "人工也是一样的回答，您问我吧。", [("handoff_refused", "人工也是一样")], "嗯"),
+    ("deflection", "公积金贷款怎么办", "这个不归我们这边管。", [("unresolved_no_handoff", "不归我们这边管")], "好吧"),
+    ("deflection", "我的理财收益怎么算", "我也搞不清楚，你自己研究吧。", [("unresolved_no_handoff", "搞不清楚")], "嗯"),
+    ("deflection", "商户收款码怎么开通", "这不是我们部门的事。", [("unresolved_no_handoff", "不是我们部门的事")], "那找谁"),
+    ("deflection", "怎么申请企业贷款", "这个我回答不上来。", [("unresolved_no_handoff", "回答不上来")], "好吧"),
+    ("deflection", "退税款怎么还没到", "我没法帮你查，你去问税务局。", [("unresolved_no_handoff", "没法帮你")], "好"),
+    ("clean_lookalike", "我转账失败了", "抱歉给您带来不便，可能是未开通转账功能，我帮您看看开通方法。", [], "好的"),
+    ("clean_lookalike", "这个理财能买吗", "是否购买请您结合风险承受能力决定。" + DISCLOSURE, [], "明白"),
+    ("clean_lookalike", "我要人工", "好的，这就为您转接人工客服，请稍候。", [], "好"),
+    ("clean_lookalike", "公积金贷款怎么办", "公积金贷款由公积金中心审批，我帮您转接贷款专员，为您介绍我行的办理流程。", [], "好的"),
+    ("clean_lookalike", "贷款多久能批", "一般3到5个工作日，能否获批以审批结果为准。", [], "好"),
+    ("clean_lookalike", "我忘了密码", "别担心，您可以带身份证到网点重置，也可以在App用人脸识别重置。", [], "好的"),
+]
+
 
 def _dialog(cid: str, i: int, question: str, reply: str, follow: str, channel: str) -> dict:
     return {"id": cid, "channel": channel, "complete": True, "turns": [
@@ -182,6 +215,17 @@ def build() -> list[dict]:
                 evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
             cases.append({"id": cid, "input": dialog, "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
                           "tags": {"difficulty": "hard", "category": group, "variant": dialog["channel"]}})
+    for group, question, reply, labels, follow in HELDOUT:
+        i += 1
+        cid = f"qac_{i:03d}"
+        dialog = _dialog(cid, i, question, reply, follow, "bot" if i % 2 else "human")
+        evidence = []
+        for rule, words in labels:
+            turn = next(k for k, t in enumerate(dialog["turns"]) if k > 0 and words in t["text"])
+            start = dialog["turns"][turn]["text"].index(words)
+            evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
+        cases.append({"id": cid, "input": dialog, "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
+                      "tags": {"difficulty": "hard", "category": group, "variant": "heldout"}})
     for question, reply, follow in CLEAN:
         i += 1
         cid = f"qac_{i:03d}"
