@@ -159,9 +159,9 @@ CLEAN = [
     ("利息怎么算的", "按日计息，日利率等于年利率除以360，合同里有详细说明，我可以给您举个例子。", "好的"),
 ]
 
-#: written after the detectors were tuned on the groups above and measured without changing them again
-#: (tag variant "heldout"): how the rules do on wording they were not fitted to
-HELDOUT = [
+#: round 2, written after the first tuning and measured unchanged (P 1.0, R 0.64), then tuned on too
+#: (tag variant "round2")
+ROUND2 = [
     ("attitude_blame", "我的转账失败了", "您自己没开通转账功能，这能怪谁呢？", [("rude_language", "这能怪谁")], "好吧"),
     ("attitude_blame", "U盾怎么用", "说明书上写着，你不会自己读吗？", [("rude_language", "你不会自己读吗")], "嗯"),
     ("attitude_blame", "我的卡消磁了", "谁叫你把卡跟手机放一起的。", [("rude_language", "谁叫你")], "哦"),
@@ -192,6 +192,36 @@ HELDOUT = [
     ("clean_lookalike", "我忘了密码", "别担心，您可以带身份证到网点重置，也可以在App用人脸识别重置。", [], "好的"),
 ]
 
+#: round 3 (tag variant "heldout"): written after the rules were tuned on everything above, and
+#: measured without any change since — how the rules do on wording they were not fitted to
+HELDOUT = [
+    ("attitude_blame", "贷款利息怎么这么高", "合同是你自己签的，现在来抱怨有什么用？", [("rude_language", "现在来抱怨有什么用")], "好吧"),
+    ("attitude_blame", "App闪退怎么办", "你手机太旧了，这也要来问？", [("rude_language", "这也要来问")], "嗯"),
+    ("attitude_blame", "我的卡被冻结了", "你自己乱转账，系统才冻结的，怪不了别人。", [("rude_language", "怪不了别人")], "哦"),
+    ("attitude_blame", "短信费怎么扣的", "我刚才不是讲过了吗？你到底有没有在听？", [("rude_language", "你到底有没有在听")], "好"),
+    ("attitude_blame", "为什么我的额度这么低", "您这种情况还想要高额度？", [("rude_language", "还想要高额度")], "好吧"),
+    ("promise", "这款基金能长期拿吗", "长期拿着稳赢，一点风险都没有。", [("forbidden_promise", "一点风险都没有"), ("disclosure", "基金")], "好"),
+    ("promise", "这个理财划算吗", "划算，年年都是正收益，跌不了。", [("forbidden_promise", "跌不了"), ("disclosure", "理财")], "好的"),
+    ("promise", "我的房贷能批吗", "您这个资质，审批就是走个流程，放心。", [("forbidden_promise", "审批就是走个流程")], "好"),
+    ("promise", "买这个能赚多少", "起码8个点，少不了您的。", [("forbidden_promise", "少不了您的")], "嗯"),
+    ("promise", "这个产品会不会亏本", "亏不了，我自己也买了好多。", [("forbidden_promise", "亏不了")], "那好"),
+    ("handoff_refused", "我要人工客服", "人工排队要一个小时，您还是别等了，我来吧。", [("handoff_refused", "您还是别等了")], "好吧"),
+    ("handoff_refused", "请给我接人工", "接人工也解决不了这个问题的。", [("handoff_refused", "接人工也解决不了"), ("unresolved_no_handoff", "解决不了")], "嗯"),
+    ("handoff_refused", "我要找人工投诉", "投诉就不用找人工了，我记一下就行。", [("handoff_refused", "不用找人工")], "好"),
+    ("handoff_refused", "转人工！", "现在转不过去，您有事直接讲。", [("handoff_refused", "转不过去"), ("unresolved_no_handoff", "算了")], "算了"),
+    ("handoff_refused", "可以跟人工聊吗", "人工那边不接这种问题。", [("handoff_refused", "人工那边不接")], "好吧"),
+    ("deflection", "我的快捷支付解绑不了", "那是第三方的问题，你找支付宝去。", [("unresolved_no_handoff", "你找支付宝去")], "好吧"),
+    ("deflection", "ETC怎么办理", "ETC我们这儿不负责。", [("unresolved_no_handoff", "不负责")], "哦"),
+    ("deflection", "社保卡激活不了", "这种事你得问人社局，我这里没法弄。", [("unresolved_no_handoff", "我这里没法弄")], "好"),
+    ("deflection", "我的外币汇款被退回了", "退回的原因我这边看不到。", [("unresolved_no_handoff", "我这边看不到")], "那怎么办"),
+    ("deflection", "存款证明能加急吗", "这个你去网点问问吧，我们线上管不着。", [("unresolved_no_handoff", "管不着")], "好吧"),
+    ("clean_lookalike", "贷款利息怎么这么高", "理解您的感受，利率和您的资质、期限有关，我帮您看看有没有更合适的产品。", [], "好的"),
+    ("clean_lookalike", "这款基金能长期拿吗", "基金净值会波动，长期持有也可能亏损。" + DISCLOSURE, [], "明白"),
+    ("clean_lookalike", "我要人工客服", "人工客服目前需要排队约10分钟，已为您排队，请稍候。", [], "好"),
+    ("clean_lookalike", "ETC怎么办理", "ETC可以在App“车主服务”申请，也可以到网点办理，我把入口发给您。", [], "好的"),
+    ("clean_lookalike", "这个产品会不会亏本", "有亏损本金的可能，请您谨慎评估。" + DISCLOSURE, [], "好"),
+]
+
 
 def _dialog(cid: str, i: int, question: str, reply: str, follow: str, channel: str) -> dict:
     return {"id": cid, "channel": channel, "complete": True, "turns": [
@@ -215,17 +245,19 @@ def build() -> list[dict]:
                 evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
             cases.append({"id": cid, "input": dialog, "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
                           "tags": {"difficulty": "hard", "category": group, "variant": dialog["channel"]}})
-    for group, question, reply, labels, follow in HELDOUT:
-        i += 1
-        cid = f"qac_{i:03d}"
-        dialog = _dialog(cid, i, question, reply, follow, "bot" if i % 2 else "human")
-        evidence = []
-        for rule, words in labels:
-            turn = next(k for k, t in enumerate(dialog["turns"]) if k > 0 and words in t["text"])
-            start = dialog["turns"][turn]["text"].index(words)
-            evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
-        cases.append({"id": cid, "input": dialog, "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
-                      "tags": {"difficulty": "hard", "category": group, "variant": "heldout"}})
+    for variant, rows in (("round2", ROUND2), ("heldout", HELDOUT)):
+        for group, question, reply, labels, follow in rows:
+            i += 1
+            cid = f"qac_{i:03d}"
+            dialog = _dialog(cid, i, question, reply, follow, "bot" if i % 2 else "human")
+            evidence = []
+            for rule, words in labels:
+                turn = next(k for k, t in enumerate(dialog["turns"]) if k > 0 and words in t["text"])
+                start = dialog["turns"][turn]["text"].index(words)
+                evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
+            cases.append({"id": cid, "input": dialog,
+                          "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
+                          "tags": {"difficulty": "hard", "category": group, "variant": variant}})
     for question, reply, follow in CLEAN:
         i += 1
         cid = f"qac_{i:03d}"

@@ -13,7 +13,7 @@ applications; masking is for everything. The shapes:
 * mobile: 11 digits ``1[3-9]xxxxxxxxx`` (optionally +86 and separators).
 
 What keeps false positives low (each case is tested): digits inside a hex token (a content hash, a
-chunk id, a UUID, or glued to a hex letter) are not a number; a run right after a decimal point is a float's fraction; no card
+chunk id ``faq_x:<16 hex>`` even when its hash is all digits, a UUID, or glued to a hex letter) are not a number; a run right after a decimal point is a float's fraction; no card
 number starts with 0 (zero padding in binary files); and a digit run labelled as an order, serial or
 contract number (订单号、流水号、合同编号…) is left alone unless it passes the Luhn check — a
 Luhn-valid run is masked whatever its label.
@@ -71,12 +71,16 @@ def luhn_valid(number: str) -> bool:
 
 _UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HEX_LETTERS = set("abcdefABCDEF")
+#: a chunk id: ``<snake_case doc id>:<16 hex>``; its hash can be all digits (1 in ~1,900 ids is)
+_CHUNK_ID_PREFIX = re.compile(r"[a-z][a-z0-9]*_[a-z0-9_]*:$")
 
 
 def _in_hash(text: str, start: int, end: int) -> bool:
     """The digits are part of a hex token (a chunk id, a content hash, a checkpoint's UUID), not a
     number: glued to a hex letter, inside a UUID, or inside a run of 16+ hex characters with a letter."""
     if (start > 0 and text[start - 1] in _HEX_LETTERS) or (end < len(text) and text[end] in _HEX_LETTERS):
+        return True
+    if end - start == 16 and _CHUNK_ID_PREFIX.search(text, max(0, start - 64), start):
         return True
     if "-" in text[max(0, start - 36):end + 36] and any(
             u.start() < end and start < u.end() for u in _UUID_RE.finditer(text, max(0, start - 36), end + 36)):

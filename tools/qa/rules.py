@@ -66,12 +66,15 @@ def disclosure(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     out = []
     agents = _agent_turns(dialog)
     agent_text = "\n".join(dialog.turns[i].text for i in agents)
+    patterns = rule.detector.param("trigger_patterns") or {}
     for disclosure_id, triggers in (rule.detector.param("triggers") or {}).items():
         policy = ctx.compliance.disclosure(disclosure_id)
         if policy is None or policy.present_in(agent_text):
             continue
+        extra = _compiled(tuple(patterns.get(disclosure_id, [])))
         for i in agents:
-            spans = find_phrases(dialog.turns[i].text, triggers)
+            text = dialog.turns[i].text
+            spans = sorted(find_phrases(text, triggers) + _pattern_spans(text, extra, disclosure_id), key=lambda s: s.start)
             if spans:
                 s = spans[0]
                 out.append(_finding(rule, f"谈到“{s.text}”但未给出{policy.name}", dialog, i, (s.start, s.end)))
@@ -194,10 +197,11 @@ def unresolved(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     customer_idx = [i for i, t in enumerate(turns) if t.role == "customer"]
     last_customers = set(customer_idx[-int(det.param("last_customer_turns", 2)):])
     trigger: tuple[int, Span] | None = None
+    unable_rx = _compiled(tuple(det.param("agent_unable_patterns", [])))
     for i, t in enumerate(turns):
         phrases = det.param("agent_unable", []) if t.role == "agent" else (
             det.param("customer_unresolved", []) if i in last_customers else [])
-        spans = find_phrases(t.text, phrases)
+        spans = find_phrases(t.text, phrases) or (_pattern_spans(t.text, unable_rx, "unable") if t.role == "agent" else [])
         if spans:
             trigger = (i, spans[0])
     if trigger is None and turns[-1].role == "customer" and re.search(r"[？?]\s*$", turns[-1].text):

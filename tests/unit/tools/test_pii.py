@@ -78,6 +78,7 @@ def test_false_positives_stay_low():
         "时间 2026-12-02 17:48:48，耗时 1234567 ms",
         "checkpoint 1f1ee7a7-8ce5-6ff7-9793-739456071326 / 1f1ee7a7-8cf3-6ea3-8e04-19814321247d",  # UUIDs
         "blob 19814321247d 7739456071326000a",  # glued to hex letters
+        '"faq_accounts_018:2733644554352534", "seafood_wholesale:1234567890123456"',  # all-digit chunk-id hashes
     ]
     for text in keep:
         assert mask_pii(text) == text, text
