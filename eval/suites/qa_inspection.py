@@ -93,6 +93,17 @@ class QaComplianceSuite(QaInspectionSuite):
             out.scores["evidence_overlap"] = sum(overlaps) / len(overlaps)
         return out
 
+    def summarize(self, results: list[CaseResult]) -> dict[str, float]:
+        """As qa_inspection, plus the micro P/R of the dialogs written after all tuning (variant
+        ``heldout``): the rules were fitted to the rest, so this is the figure to trust."""
+        out = super().summarize(results)
+        held = [r for r in results if r.error is None and isinstance(r.output, dict)
+                and r.tags.get("variant") == "heldout"]
+        if held:
+            m = micro_prf([set(r.output["expected"]) for r in held], [set(r.output["predicted"]) for r in held])
+            out["heldout_micro_precision"], out["heldout_micro_recall"] = m["precision"], m["recall"]
+        return out
+
 
 class _Fixed:
     """A stand-in service that returns one report already made (the parent's run_case inspects)."""
