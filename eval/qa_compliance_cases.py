@@ -230,41 +230,26 @@ def _dialog(cid: str, i: int, question: str, reply: str, follow: str, channel: s
         {"role": "agent", "text": CLOSINGS[i % len(CLOSINGS)]}]}
 
 
+def _case(i: int, group: str, variant: str | None, question: str, reply: str, labels: list, follow: str) -> dict:
+    """Dialog number ``i`` with its labels; evidence is the first turn (after the greeting) quoting the words."""
+    cid = f"qac_{i:03d}"
+    dialog = _dialog(cid, i, question, reply, follow, "bot" if i % 2 else "human")
+    evidence = []
+    for rule, words in labels:
+        turn = next(k for k, t in enumerate(dialog["turns"]) if k > 0 and words in t["text"])
+        start = dialog["turns"][turn]["text"].index(words)
+        evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
+    return {"id": cid, "input": dialog, "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
+            "tags": {"difficulty": "hard", "category": group, "variant": variant or dialog["channel"]}}
+
+
 def build() -> list[dict]:
-    cases, i = [], 0
-    for group, rows in (("attitude_blame", BLAME), ("promise", PROMISE), ("handoff_refused", REFUSE),
-                        ("deflection", DEFLECT)):
-        for question, reply, labels, follow in rows:
-            i += 1
-            cid = f"qac_{i:03d}"
-            dialog = _dialog(cid, i, question, reply, follow, "bot" if i % 2 else "human")
-            evidence = []
-            for rule, words in labels:
-                turn = next(k for k, t in enumerate(dialog["turns"]) if k > 0 and words in t["text"])
-                start = dialog["turns"][turn]["text"].index(words)
-                evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
-            cases.append({"id": cid, "input": dialog, "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
-                          "tags": {"difficulty": "hard", "category": group, "variant": dialog["channel"]}})
-    for variant, rows in (("round2", ROUND2), ("heldout", HELDOUT)):
-        for group, question, reply, labels, follow in rows:
-            i += 1
-            cid = f"qac_{i:03d}"
-            dialog = _dialog(cid, i, question, reply, follow, "bot" if i % 2 else "human")
-            evidence = []
-            for rule, words in labels:
-                turn = next(k for k, t in enumerate(dialog["turns"]) if k > 0 and words in t["text"])
-                start = dialog["turns"][turn]["text"].index(words)
-                evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
-            cases.append({"id": cid, "input": dialog,
-                          "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
-                          "tags": {"difficulty": "hard", "category": group, "variant": variant}})
-    for question, reply, follow in CLEAN:
-        i += 1
-        cid = f"qac_{i:03d}"
-        cases.append({"id": cid, "input": _dialog(cid, i, question, reply, follow, "bot" if i % 2 else "human"),
-                      "expected": {"rules": [], "evidence": []},
-                      "tags": {"difficulty": "hard", "category": "clean_lookalike", "variant": "bot" if i % 2 else "human"}})
-    return cases
+    rows: list[tuple] = [(g, None, *r) for g, group in (("attitude_blame", BLAME), ("promise", PROMISE),
+                                                     ("handoff_refused", REFUSE), ("deflection", DEFLECT))
+                         for r in group]
+    rows += [(r[0], variant, *r[1:]) for variant, group in (("round2", ROUND2), ("heldout", HELDOUT)) for r in group]
+    rows += [("clean_lookalike", None, q, reply, [], follow) for q, reply, follow in CLEAN]
+    return [_case(i, *row) for i, row in enumerate(rows, start=1)]
 
 
 def main() -> int:
