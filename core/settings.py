@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     prohibited_similarity: float = Field(
         0.0, ge=0, le=1, description="e5 similarity to the list's exemplars at which a clause counts as prohibited "
         "(0 = off: lexicon and patterns only)")
+    qa_exemplar_similarity: bool = Field(
+        False, description="QA inspection also compares agent turns with labelled exemplars by e5 similarity "
+        "(agents/qa_inspection/data/exemplars.yaml); loads the embedding model")
 
     @field_validator("corpus_dir", "data_dir", "shared_data_dir", "embedding_cache_dir", mode="after")
     @classmethod

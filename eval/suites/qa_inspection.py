@@ -30,7 +30,9 @@ class QaInspectionSuite(Suite):
 
     def setup(self, ctx):
         model = ctx.services.llm if ctx.llm_mode != "none" else None
-        return QaService.from_corpus(ctx.services.corpus, model, ctx.services.settings.llm_timeout_s)
+        s = ctx.services.settings
+        return QaService.from_corpus(ctx.services.corpus, model, s.llm_timeout_s,
+                                     embedder=ctx.services.embedder if s.qa_exemplar_similarity else None)
 
     def run_case(self, case: EvalCase, sut) -> Outcome:
         report = sut.inspect(dialog_from_obj(case.input, case.id))

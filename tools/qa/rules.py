@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from tools.cs.phrases import Span, contains_any, find_phrases, find_promises, is_negated
 from tools.cs.policy import CsCompliance, QaRubric, QaRule
@@ -27,6 +28,7 @@ class RuleContext:
     rubric: QaRubric
     compliance: CsCompliance
     facts: KbFacts | None = None
+    semantic: Any | None = None  # tools.qa.semantic.ExemplarMatcher (issue #19), when an embedder is configured
 
 
 def _finding(rule: QaRule, message: str, dialog: Dialog | None = None, turn: int | None = None,
@@ -259,6 +261,36 @@ def run_rules(dialog: Dialog, ctx: RuleContext) -> list[Finding]:
             raise ValueError(f"qa_rubric rule {rule.id}: unknown detector type {rule.detector.type!r}; "
                              f"known: {sorted(DETECTORS)}")
         out.extend(detector(dialog, rule, ctx))
+    if ctx.semantic is not None:
+        out.extend(semantic_findings(dialog, ctx, {f.rule_id for f in out}))
+    return out
+
+
+def _gate_open(dialog: Dialog, rule: QaRule, ctx: RuleContext, i: int) -> bool:
+    """What must hold around turn ``i`` for the similarity to count it (the deterministic rule's conditions)."""
+    turns, det = dialog.turns, rule.detector
+    later = " ".join(t.text for t in turns[i:] if t.role == "agent")
+    if det.type == "handoff_refused":
+        prev = next((turns[j].text for j in range(i - 1, -1, -1) if turns[j].role == "customer"), "")
+        asks = _compiled(tuple(det.param("request_patterns", [])))
+        asked = bool(find_phrases(prev, ctx.compliance.handoff.request_phrases)) or any(rx.search(prev) for rx in asks)
+        return asked and not contains_any(later, det.param("handoff_phrases", []))
+    if det.type == "unresolved":
+        return (dialog.complete or not det.param("only_complete")) and not contains_any(later, det.param("handoff_phrases", []))
+    return True
+
+
+def semantic_findings(dialog: Dialog, ctx: RuleContext, found: set[str]) -> list[Finding]:
+    """Rules the e5 exemplar similarity adds (tools/qa/semantic.py): one finding per rule, the whole turn as evidence."""
+    rules = {r.id: r for r in ctx.rubric.rules}
+    out: list[Finding] = []
+    for i in _agent_turns(dialog):
+        hit = ctx.semantic.rule_of(dialog.turns[i].text)  # type: ignore[union-attr]
+        if hit is None or hit[0] in found or hit[0] not in rules or not _gate_open(dialog, rules[hit[0]], ctx, i):
+            continue
+        found.add(hit[0])
+        out.append(_finding(rules[hit[0]], f"语义上接近已标注的违规样例（相似度高出正常答复 {hit[1]:.3f}）", dialog, i,
+                            (0, len(dialog.turns[i].text))))
     return out
 
 
