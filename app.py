@@ -27,6 +27,7 @@ from server.api.errors import http_error_body  # noqa: E402
 from server.ops import WorkerHeader, readiness  # noqa: E402
 from server.ratelimit import RateLimiter, SharedRateLimiter  # noqa: E402
 from server.security import ApiKeys, ensure_dev_key, require_caller  # noqa: E402
+from tools import pii_logging  # noqa: E402
 from tools.storage import SqliteDatabase, is_unavailable  # noqa: E402
 
 log = logging.getLogger("puhui")
@@ -43,6 +44,7 @@ def _field_errors(exc: RequestValidationError) -> list[dict]:
 
 def create_app(settings: Settings | None = None, *, with_ui: bool = True) -> FastAPI:
     settings = settings or Settings()
+    pii_logging.install()  # issue #19: no log record of this process carries a number in clear
     services = Services(settings)
     app = FastAPI(
         title="Puhui 普惠 agent suite",

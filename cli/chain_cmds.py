@@ -37,6 +37,7 @@ def _fail(message: str) -> None:
 
 
 def _service(get_settings: Callable[[], Settings]) -> ChainMapService:
+    err.print("[dim]加载模型…[/dim]")  # issue #19: the embedding model and the graph load before the first answer
     services = Services(get_settings())
     if not services.corpus.industries:
         _fail(f"知识库 {services.settings.corpus_dir} 中没有行业文档（PUHUI_CORPUS_DIR）")

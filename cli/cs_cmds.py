@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -16,6 +18,7 @@ from agents.qa_inspection.batch import inspect_all, load_folder, summarize, writ
 from agents.qa_inspection.service import QaService
 from core.services import Services
 from core.settings import Settings
+from tools.pii import mask_pii
 from tools.qa.dialogs import DialogFormatError, read_dialogs
 
 console = Console()
@@ -41,6 +44,34 @@ def _print_reply(result, as_json: bool) -> None:
     console.print(f"  [dim]{tag}[/dim]")
 
 
+def _batch_lines(path: Path) -> list[str]:
+    """The non-empty lines of ``path`` (``-``: standard input); a missing file is a CLI error."""
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        _fail(f"文件不存在：{path}")
+    except UnicodeDecodeError:
+        _fail(f"{path} 不是 UTF-8 文本")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        _fail("--batch 没有读到任何问题")
+    return lines
+
+
+def _loaded_bot(settings: Settings) -> CsService:
+    """The bot with its models loaded, saying so on stderr first (a fresh data folder takes ~20 s)."""
+    t0 = time.perf_counter()
+    err.print("[dim]加载模型…[/dim]")
+    bot = CsService.from_services(Services(settings))
+    if bot.deps.embed_query is not None:
+        try:  # load the embedding model now, not during the first question
+            bot.deps.embed_query("你好")
+        except Exception as exc:  # noqa: BLE001 - the bot answers lexically without it
+            err.print(f"[yellow]向量模型不可用（{type(exc).__name__}），按关键词匹配应答[/yellow]")
+    err.print(f"[dim]模型已就绪（{time.perf_counter() - t0:.1f} 秒）[/dim]")
+    return bot
+
+
 def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     @app.command()
     def chat(
@@ -50,11 +81,29 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         customer: str = typer.Option("cli_customer", "--customer", help="Customer id the session is bound to"),
         session: str = typer.Option(None, "--session", help="Continue this session id"),
         as_json: bool = typer.Option(False, "--json", help="Print each reply as JSON"),
+        batch: Path = typer.Option(None, "--batch", help="Answer every line of this file (- = stdin), each in a "
+                                   "new session, after one start-up"),
     ) -> None:
         """Chat with the customer-service bot (same graph, checkpoints and policies as the API)."""
         if not customer.strip() or len(customer) > 64:
             _fail("--customer must be 1-64 characters")
-        bot = CsService.from_services(Services(get_settings()))
+        questions = _batch_lines(batch) if batch is not None else None
+        bot = _loaded_bot(get_settings())
+        if questions is not None:
+            for text in questions:
+                info, _ = bot.create_session(customer, "cli")
+                if not as_json:
+                    console.print(f"[bold green]问[/bold green]：{mask_pii(text)}")
+                try:
+                    result = bot.send(info.id, customer, text)
+                except ValueError as exc:
+                    err.print(f"[yellow]{exc}[/yellow]")
+                    continue
+                if as_json:  # one JSON object per line (JSON Lines), for scripts
+                    typer.echo(result.model_dump_json())
+                else:
+                    _print_reply(result, False)
+            return
         if session:
             if bot.sessions.get(session, customer) is None:
                 _fail(f"session {session} not found for customer {customer}")

@@ -18,9 +18,11 @@ from agents.common.llm import build_chat_model
 from agents.loan_review.schemas import ReviewerAction
 from agents.loan_review.service import InvalidApplication, LoanReviewService, ReviewConflict, ReviewNotFound
 from cli.scorecard_cmds import register_scorecard
+from core.services import Services
 from core.settings import Settings
 from kb.corpus import load_corpus
 from tools.credit.audit import AuditLog
+from tools.credit.quick_form import QUICK_CREDIT_DEFAULTS, fill_quick
 
 console = Console()
 err = Console(stderr=True)
@@ -39,8 +41,11 @@ def _service(settings: Settings):
     except ValueError as exc:
         _fail(str(exc))
     try:
+        embedder = Services(settings).embedder if settings.prohibited_similarity > 0 else None
         return LoanReviewService.create(load_corpus(settings.corpus_dir), settings.checkpoint_db, settings.audit_db,
-                                        chat_model=model, llm_timeout_s=settings.llm_timeout_s)
+                                        chat_model=model, llm_timeout_s=settings.llm_timeout_s,
+                                        prohibited_file=settings.prohibited_policy_file, data_dir=settings.data_dir,
+                                        embedder=embedder, similarity=settings.prohibited_similarity)
     except (ValueError, FileNotFoundError) as exc:
         _fail(str(exc))
 
@@ -60,7 +65,9 @@ def _print_result(r) -> None:
 def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     @app.command()
     def review(app_json: Path = typer.Argument(..., help="Application JSON file"),
-               as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON")) -> None:
+               as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON"),
+               quick: bool = typer.Option(False, "--quick", help="First try: fill missing owner.credit_report facts "
+                                          "with documented defaults (a clean report) and list them")) -> None:
         """Review a loan application: rules, scorecard, limit and price, decision, memo, audit record."""
         try:
             raw = json.loads(app_json.read_text(encoding="utf-8"))
@@ -68,6 +75,11 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
             _fail(f"文件不存在：{app_json}")
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             _fail(f"{app_json} 不是有效的 JSON：{exc}")
+        filled: list[str] = []
+        if quick:
+            raw, filled = fill_quick(raw)
+            for path in filled:
+                err.print(f"[yellow]快速试用：{path} 未提供，按默认值 {QUICK_CREDIT_DEFAULTS[path.rsplit('.', 1)[1]]!r} 填写（须核实）[/yellow]")
         svc = _service(get_settings())
         try:
             result = svc.review(raw)

@@ -26,6 +26,7 @@ from cli import (  # noqa: E402
 from core.services import Services  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from server.security import ensure_dev_key  # noqa: E402
+from tools import pii_logging  # noqa: E402
 
 app = typer.Typer(help="Puhui 普惠: industry-chain map, loan review, customer service + QA.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -89,6 +90,7 @@ _register_all()
 
 
 def main() -> None:
+    pii_logging.install()  # issue #19: every log record of a command is masked
     try:
         app()
     except KeyboardInterrupt:

@@ -101,6 +101,18 @@ class Settings(BaseSettings):
         "", description="More corpus roots indexed beside corpus_dir, as name=path pairs separated by commas "
                         "(e.g. jining=/data/jining_faq); the name is the `source` search filters on")
 
+    # --- compliance (issue #19) ------------------------------------------------------------------
+    prohibited_policy_file: Path | None = Field(
+        None, description="The prohibited-business list loan review declines on (YAML). Empty: "
+        "data_dir/policies/prohibited_business.rules.yaml when present, else the shipped "
+        "kb/corpus/policies/prohibited_business.rules.yaml")
+    prohibited_similarity: float = Field(
+        0.0, ge=0, le=1, description="e5 similarity to the list's exemplars at which a clause counts as prohibited "
+        "(0 = off: lexicon and patterns only)")
+    qa_exemplar_similarity: bool = Field(
+        False, description="QA inspection also compares agent turns with labelled exemplars by e5 similarity "
+        "(agents/qa_inspection/data/exemplars.yaml); loads the embedding model")
+
     @field_validator("corpus_dir", "data_dir", "shared_data_dir", "embedding_cache_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from eval.loan_prohibited_cases import build_prohibited
 from kb.corpus import load_corpus
 from tools.credit.identity import make_id_number
 
@@ -148,7 +149,8 @@ def build() -> list[dict]:
     add("approve_raw_transactions", txn, "approve", "approve", variant="transactions")
     scoped = approval(next(n), "danyang_eyewear", enterprise__industry_id=None)
     add("approve_scope_linked", scoped, "approve", "approve", variant="scope_linking")
-    return cases + build_declines(n) + build_refers(n) + build_malformed(n)
+    return (cases + build_declines(n) + build_refers(n) + build_malformed(n)
+            + build_prohibited(n, approval, case))  # issue #19
 
 
 def _describe(app: dict, industry_id: str) -> None:

@@ -198,9 +198,11 @@ def parse_faq(path: Path, rel: str) -> tuple[FaqFile | None, list[CorpusError]]:
 
 
 def iter_source_files(root: Path) -> list[Path]:
-    """Corpus source files in a stable order (Markdown, FAQ YAML and FAQ tables; README files are docs)."""
+    """Corpus source files in a stable order (Markdown, FAQ YAML and FAQ tables; README files are docs;
+    ``*.rules.yaml`` are machine-read policy lists, e.g. the prohibited-business list, not documents)."""
     kinds = {".md", ".yaml", ".yml", *TABLE_SUFFIXES}
-    files = [p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in kinds]
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in kinds
+             and not p.name.endswith(".rules.yaml")]
     return sorted(p for p in files if p.name.lower() != "readme.md" and not p.name.startswith("."))
 
 

@@ -1,6 +1,6 @@
 """Scan what Puhui wrote — data dirs, logs, transcripts, SQLite files, a Postgres database — for
-personal data that is not masked: ID-card, mobile and bank-card numbers (tools/pii.py's validated
-detectors, so order numbers and amounts do not count).
+personal data that is not masked: ID-card, mobile and bank-card numbers by shape (tools/pii.py's
+detectors: a wrong check digit still counts; hashes, float fractions and labelled order numbers do not).
 
 Files are read as bytes and decoded leniently, so SQLite pages, WAL files, msgpack checkpoints and
 JSON all expose their text; a Postgres database is read table by table as JSON rows. A digit run
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from tools.pii import find_pii, mask_value
+from tools.pii import PiiMatch, find_pii, mask_value
 
 #: files that hold vectors or indexes only (no text a person wrote), skipped for speed
 _BINARY_SUFFIXES = {".bin", ".npy", ".npz", ".pickle", ".pkl", ".png", ".jpg", ".parquet", ".gguf"}
@@ -30,39 +30,21 @@ class PiiFinding(BaseModel):
     offset: int
 
 
-_HEX = set("0123456789abcdefABCDEF")
-
-
-def _in_hash(text: str, start: int, end: int) -> bool:
-    """The digits are part of a longer hex token (a chunk id, a content hash), not a number."""
-    lo, hi = start, end
-    while lo > 0 and text[lo - 1] in _HEX:
-        lo -= 1
-    while hi < len(text) and text[hi] in _HEX:
-        hi += 1
-    token = text[lo:hi]
-    return len(token) >= 16 and any(c.isalpha() for c in token)
+def _reported(text: str) -> list[PiiMatch]:
+    """find_pii's spans minus what binary files make look like numbers: a run right after "." or an
+    exponent's "e" (0.8123456789012345, 1e-1234…) is part of a float."""
+    return [m for m in find_pii(text)
+            if not (text[max(0, m.start - 1):m.start] in (".", "e", "E") and m.kind != "id_card")]
 
 
 def scan_text(text: str, where: str) -> list[PiiFinding]:
-    out = []
-    for m in find_pii(text):
-        if _in_hash(text, m.start, m.end):
-            continue
-        before = text[max(0, m.start - 1):m.start]
-        if before in (".", "e", "E") and m.kind != "id_card":  # 0.8123456789012345, 1e-1234…: numbers
-            continue
-        if m.kind == "bank_card" and m.text[0] == "0":  # no card number starts with 0; zero runs pass Luhn
-            continue
-        out.append(PiiFinding(where=where, kind=m.kind, masked=mask_value(m.kind, m.text), offset=m.start))
-    return out
+    return [PiiFinding(where=where, kind=m.kind, masked=mask_value(m.kind, m.text), offset=m.start)
+            for m in _reported(text)]
 
 
 def mask_text(text: str) -> str:
     """``text`` with every unmasked number the scan would report replaced by its masked form."""
-    spans = [m for m in find_pii(text) if not _in_hash(text, m.start, m.end)
-             and not (text[max(0, m.start - 1):m.start] in (".", "e", "E") and m.kind != "id_card")
-             and not (m.kind == "bank_card" and m.text[0] == "0")]
+    spans = _reported(text)
     for m in reversed(spans):
         text = text[:m.start] + mask_value(m.kind, m.text) + text[m.end:]
     return text

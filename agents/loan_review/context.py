@@ -18,6 +18,7 @@ from tools.credit.application import Application
 from tools.credit.audit import AuditLog
 from tools.credit.features import FlowProfiler
 from tools.credit.policy import CreditPolicy
+from tools.credit.prohibited import ExemplarIndex, ProhibitedPolicy, load_policy
 from tools.credit.scorecard import Scorecard
 
 
@@ -33,15 +34,25 @@ class LoanReviewContext:
     llm_timeout_s: float = 20.0
     profiler: FlowProfiler | None = None  # raw transactions -> monthly series (default: chain-map profile)
     application: Application | None = None  # per run; None when resuming
+    prohibited: ProhibitedPolicy | None = None  # issue #19: the prohibited-business list (declines outright)
+    prohibited_exemplars: ExemplarIndex | None = None  # its exemplars embedded, when similarity is on
+
+    @property
+    def policy_tag(self) -> str:
+        """The policy version the audit log records: the credit policy's, plus the prohibited list's
+        version and file hash (an edited list is visible in every record made after the edit)."""
+        return f"{self.policy.version}+{self.prohibited.audit_tag}" if self.prohibited else self.policy.version
 
     def for_application(self, app: Application | None) -> "LoanReviewContext":
         return replace(self, application=app)
 
 
 def build_context(corpus: Corpus, audit: AuditLog, scorecard: Scorecard | None = None, chat_model: Any | None = None,
-                  llm_timeout_s: float = 20.0, linker: Any | None = None, profiler: FlowProfiler | None = None
+                  llm_timeout_s: float = 20.0, linker: Any | None = None, profiler: FlowProfiler | None = None,
+                  prohibited: ProhibitedPolicy | None = None, prohibited_exemplars: ExemplarIndex | None = None
                   ) -> LoanReviewContext:
-    """Context from a loaded corpus (which must hold the credit policy)."""
+    """Context from a loaded corpus (which must hold the credit policy); the prohibited-business list
+    is the shipped one unless another is given."""
     doc = corpus.policy("credit")
     if doc is None:
         raise ValueError(f"the corpus at {corpus.root} has no credit policy (policy_kind: credit)")
@@ -51,4 +62,5 @@ def build_context(corpus: Corpus, audit: AuditLog, scorecard: Scorecard | None =
     return LoanReviewContext(
         policy=CreditPolicy.from_doc(doc), scorecard=scorecard or Scorecard.load(),  # type: ignore[arg-type]
         industries=industries, products={k: d.meta for k, d in corpus.products.items()},  # type: ignore[misc]
-        audit=audit, linker=linker, chat_model=chat_model, llm_timeout_s=llm_timeout_s, profiler=profiler)
+        audit=audit, linker=linker, chat_model=chat_model, llm_timeout_s=llm_timeout_s, profiler=profiler,
+        prohibited=prohibited or load_policy(), prohibited_exemplars=prohibited_exemplars)

@@ -23,7 +23,8 @@ from tools.credit.decision import decide as decide_tool
 from tools.credit.features import LoanFlow, build_facts, build_features, loan_flow
 from tools.credit.industry import IndustryContext, resolve_industry
 from tools.credit.limit_pricing import LimitResult, compute_limit, compute_price
-from tools.credit.policy import PolicyResult, evaluate
+from tools.credit.policy import PolicyResult, RuleHit, evaluate
+from tools.credit.prohibited import FIELD_LABELS, application_texts, screen
 from tools.credit.scorecard import ScoreResult
 
 log = logging.getLogger("puhui.loan_review")
@@ -54,9 +55,19 @@ def check_policy(state: LoanReviewState, runtime: Runtime[LoanReviewContext]) ->
     ctx = runtime.context
     product = ctx.products.get(state["application"]["loan"]["product"])
     result = evaluate(ctx.policy, state["facts"], product)
-    return {"policy_result": result.model_dump(mode="json"),
-            "trace": [f"policy: {result.rules_checked} rules, {len(result.declines)} decline / "
-                      f"{len(result.refers)} refer hits"]}
+    trace = [f"policy: {result.rules_checked} rules, {len(result.declines)} decline / {len(result.refers)} refer hits"]
+    if ctx.prohibited is not None:
+        found = screen(ctx.prohibited, application_texts(state["application"]), ctx.prohibited_exemplars)
+        result.rules_checked += len(ctx.prohibited.categories)
+        for h in found:  # one decline per category (the first field it was found in)
+            if any(x.rule_id == h.rule_id for x in result.hits):
+                continue
+            result.hits.append(RuleHit(rule_id=h.rule_id, source="prohibited", severity="decline", fact=h.field,
+                                       fact_label=FIELD_LABELS.get(h.field, h.field), actual=h.matched,
+                                       requirement=f"不属于{h.category}", reason=h.reason))
+        trace.append(f"prohibited list {ctx.prohibited.audit_tag}: "
+                     f"{sorted({h.rule_id for h in found}) or 'no hit'}")
+    return {"policy_result": result.model_dump(mode="json"), "trace": trace}
 
 
 def score(state: LoanReviewState, runtime: Runtime[LoanReviewContext]) -> dict:
@@ -119,7 +130,7 @@ def audit(state: LoanReviewState, runtime: Runtime[LoanReviewContext]) -> dict:
     reasons = list(state.get("reasons") or []) + list(state.get("refer_reasons") or [])
     row = ctx.audit.append(AuditRecord(
         thread_id=state["thread_id"], event=event, application_id=state.get("application_id"),
-        input_hash=state["input_hash"], model_version=ctx.scorecard.version, policy_version=ctx.policy.version,
+        input_hash=state["input_hash"], model_version=ctx.scorecard.version, policy_version=ctx.policy_tag,
         decision=state.get("decision") or "refer", system_decision=state["system_decision"],
         score=score.get("score"), pd=score.get("pd"), rule_hits=list(state.get("rule_ids") or []), reasons=reasons,
         reviewer=review["reviewer"] if review else None, comment=review["comment"] if review else None))

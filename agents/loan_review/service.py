@@ -25,6 +25,7 @@ from agents.loan_review.graph import build_graph
 from agents.loan_review.schemas import PendingReview, ReviewerAction, ReviewResult
 from tools.credit.application import Application, FieldError, field_errors
 from tools.credit.audit import AuditLog
+from tools.credit.prohibited import ExemplarIndex, load_policy, resolve_file
 from tools.storage import Database
 
 THREAD_PREFIX = "loan-"
@@ -65,10 +66,25 @@ class LoanReviewService:
     @classmethod
     def create(cls, corpus, checkpointer_path: Path | None, audit_path: Path | Database,
                chat_model: Any | None = None, llm_timeout_s: float = 20.0, scorecard=None,
-               state: StateStore | None = None) -> "LoanReviewService":
+               state: StateStore | None = None, prohibited_file: Path | None = None, data_dir: Path | None = None,
+               embedder: Any | None = None, similarity: float = 0.0) -> "LoanReviewService":
+        """``prohibited_file``/``data_dir`` choose the prohibited-business list (see
+        ``tools.credit.prohibited.resolve_file``); with an ``embedder`` and a ``similarity`` above 0,
+        clauses close to the list's exemplars count too. A broken list raises ValueError."""
+        prohibited = load_policy(resolve_file(data_dir, prohibited_file))
+        exemplars = ExemplarIndex(prohibited, embedder, similarity) if embedder is not None and similarity > 0 else None
         ctx = build_context(corpus, AuditLog(audit_path), scorecard=scorecard, chat_model=chat_model,
-                            llm_timeout_s=llm_timeout_s)
+                            llm_timeout_s=llm_timeout_s, prohibited=prohibited, prohibited_exemplars=exemplars)
         return cls(ctx, checkpointer_path, state=state)
+
+    @staticmethod
+    def _policy_options(services) -> dict:
+        """The prohibited-list options from a Services' settings (issue #19)."""
+        s = services.settings
+        similarity = getattr(s, "prohibited_similarity", 0.0)
+        return {"prohibited_file": getattr(s, "prohibited_policy_file", None), "data_dir": getattr(s, "data_dir", None),
+                "similarity": similarity,
+                "embedder": services.embedder if similarity > 0 and hasattr(services, "embedder") else None}
 
     @classmethod
     def from_services(cls, services) -> "LoanReviewService":
@@ -77,9 +93,11 @@ class LoanReviewService:
             s = services.settings
             if hasattr(services, "state_store"):  # core.services.Services: the configured state store
                 return cls.create(services.corpus, None, services.audit_database(), state=services.state_store(),
-                                  chat_model=getattr(services, "llm", None), llm_timeout_s=s.llm_timeout_s)
+                                  chat_model=getattr(services, "llm", None), llm_timeout_s=s.llm_timeout_s,
+                                  **cls._policy_options(services))
             return cls.create(services.corpus, Path(services.checkpointer_path), s.audit_db,
-                              chat_model=getattr(services, "llm", None), llm_timeout_s=s.llm_timeout_s)
+                              chat_model=getattr(services, "llm", None), llm_timeout_s=s.llm_timeout_s,
+                              **cls._policy_options(services))
 
         if hasattr(services, "cached"):
             return services.cached("loan_review", build)
@@ -164,7 +182,7 @@ class LoanReviewService:
             review=v.get("review"), memo=v.get("memo", ""), memo_source=source,
             # a review checkpointed before memo_reason existed: only the template's reason is known
             memo_reason=v["memo_reason"] if "memo_reason" in v else ("no_model" if source == "template" else None),
-            model_version=self.ctx.scorecard.version, policy_version=self.ctx.policy.version,
+            model_version=self.ctx.scorecard.version, policy_version=self.ctx.policy_tag,
             audit_seqs=v.get("audit_seqs") or [], trace=v.get("trace") or [])
 
     def pending(self) -> list[PendingReview]:

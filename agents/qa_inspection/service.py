@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from agents.qa_inspection.graph import build_graph
@@ -11,30 +12,38 @@ from tools.qa.dialogs import Dialog
 from tools.qa.facts import KbFacts
 from tools.qa.models import DialogReport
 from tools.qa.rules import RuleContext
+from tools.qa.semantic import ExemplarMatcher
+
+EXEMPLARS = Path(__file__).resolve().parent / "data" / "exemplars.yaml"
 
 
 class QaService:
     def __init__(self, rubric: QaRubric, compliance: CsCompliance, facts: KbFacts | None = None, llm: Any = None,
-                 llm_timeout_s: float = 20.0):
+                 llm_timeout_s: float = 20.0, semantic: ExemplarMatcher | None = None):
         self.rubric = rubric
         self.compliance = compliance
-        self.ctx = RuleContext(rubric=rubric, compliance=compliance, facts=facts)
+        self.ctx = RuleContext(rubric=rubric, compliance=compliance, facts=facts, semantic=semantic)
         self.graph = build_graph(QaNodes(self.ctx, llm, llm_timeout_s))
 
     @classmethod
-    def from_corpus(cls, corpus: Any, llm: Any = None, llm_timeout_s: float = 20.0) -> "QaService":
+    def from_corpus(cls, corpus: Any, llm: Any = None, llm_timeout_s: float = 20.0,
+                    embedder: Any = None) -> "QaService":
+        """With an ``embedder``, the e5 similarity to labelled exemplars adds what the rules miss (issue #19)."""
         rubric, compliance = load_qa_rubric(corpus), load_cs_compliance(corpus)
         det = next((r.detector for r in rubric.rules if r.detector.type == "kb_facts"), None)
         facts = KbFacts.from_corpus(corpus, compliance.official_numbers + [compliance.official_hotline],
                                     similarity=float(det.param("sentence_similarity", 0.6)) if det else 0.6,
                                     product_window=int(det.param("product_window", 40)) if det else 40)
-        return cls(rubric, compliance, facts, llm, llm_timeout_s)
+        semantic = ExemplarMatcher.from_file(embedder, EXEMPLARS) if embedder is not None else None
+        return cls(rubric, compliance, facts, llm, llm_timeout_s, semantic)
 
     @classmethod
     def from_services(cls, services: Any) -> "QaService":
         """Shared per process (Services.cached): the rubric and KB facts are parsed once."""
+        similarity = getattr(services.settings, "qa_exemplar_similarity", False)
         return services.cached("qa.inspector", lambda: cls.from_corpus(
-            services.corpus, services.llm, services.settings.llm_timeout_s))
+            services.corpus, services.llm, services.settings.llm_timeout_s,
+            embedder=services.embedder if similarity else None))
 
     def inspect(self, dialog: Dialog) -> DialogReport:
         out = self.graph.invoke({"dialog": dialog.model_dump()})

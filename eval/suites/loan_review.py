@@ -31,8 +31,12 @@ class LoanReviewSuite(Suite):
     def setup(self, ctx) -> Any:
         scratch = Path(tempfile.mkdtemp(prefix="puhui-loan-eval-"))
         model = ctx.services.llm if ctx.llm_mode == "openai" else None
+        s = ctx.services.settings
         return LoanReviewService.create(ctx.services.corpus, scratch / "checkpoints.sqlite", scratch / "audit.sqlite",
-                                        chat_model=model, llm_timeout_s=ctx.services.settings.llm_timeout_s)
+                                        chat_model=model, llm_timeout_s=s.llm_timeout_s,
+                                        prohibited_file=s.prohibited_policy_file, data_dir=s.data_dir,
+                                        embedder=ctx.services.embedder if s.prohibited_similarity > 0 else None,
+                                        similarity=s.prohibited_similarity)
 
     def run_case(self, case: EvalCase, svc) -> Outcome:
         want = case.expected

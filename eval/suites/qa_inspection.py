@@ -30,7 +30,9 @@ class QaInspectionSuite(Suite):
 
     def setup(self, ctx):
         model = ctx.services.llm if ctx.llm_mode != "none" else None
-        return QaService.from_corpus(ctx.services.corpus, model, ctx.services.settings.llm_timeout_s)
+        s = ctx.services.settings
+        return QaService.from_corpus(ctx.services.corpus, model, s.llm_timeout_s,
+                                     embedder=ctx.services.embedder if s.qa_exemplar_similarity else None)
 
     def run_case(self, case: EvalCase, sut) -> Outcome:
         report = sut.inspect(dialog_from_obj(case.input, case.id))
@@ -63,4 +65,56 @@ class QaInspectionSuite(Suite):
         return out
 
 
-SUITES = [QaInspectionSuite]
+def span_overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Characters shared by two spans over the characters either covers (0 when disjoint)."""
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 else 0.0
+
+
+class QaComplianceSuite(QaInspectionSuite):
+    """Issue #19: ≥ 120 dialogs written fresh for the rules caught by meaning (attitude/blame,
+    promises in any wording + missing disclosure, refused hand-off, deflection), each violation
+    labelled with its evidence words. Per-rule P/R as in qa_inspection, plus ``evidence_overlap``:
+    for every labelled violation whose rule was found, the best character overlap (intersection over
+    union) between a finding's evidence and the label in the same turn; the mean over them."""
+
+    name = "qa_compliance"
+    dataset = "qa_compliance_dialogs.jsonl"
+    description = "质检（按语义）: attitude/blame, promises, refused hand-off, deflection — per-rule P/R ≥ 0.9, overlap ≥ 0.8"
+
+    def run_case(self, case: EvalCase, sut) -> Outcome:
+        report = sut.inspect(dialog_from_obj(case.input, case.id))
+        out = super().run_case(case, _Fixed(report))
+        overlaps = []
+        for ev in case.expected.get("evidence", []):
+            cands = [f.evidence for f in report.findings if f.rule_id == ev["rule"] and f.evidence and f.evidence.turn == ev["turn"]]
+            if cands:
+                overlaps.append(max(span_overlap((c.start, c.end), (ev["start"], ev["end"])) for c in cands))
+        if overlaps:
+            out.scores["evidence_overlap"] = sum(overlaps) / len(overlaps)
+        return out
+
+    def summarize(self, results: list[CaseResult]) -> dict[str, float]:
+        """As qa_inspection, plus the micro P/R of the dialogs written after all tuning (variant
+        ``heldout``): the rules were fitted to the rest, so this is the figure to trust."""
+        out = super().summarize(results)
+        held = [r for r in results if r.error is None and isinstance(r.output, dict)
+                and r.tags.get("variant") == "heldout"]
+        if held:
+            m = micro_prf([set(r.output["expected"]) for r in held], [set(r.output["predicted"]) for r in held])
+            out["heldout_micro_precision"], out["heldout_micro_recall"] = m["precision"], m["recall"]
+        return out
+
+
+class _Fixed:
+    """A stand-in service that returns one report already made (the parent's run_case inspects)."""
+
+    def __init__(self, report):
+        self.report = report
+
+    def inspect(self, dialog):  # noqa: ANN001 - same shape as QaService.inspect
+        return self.report
+
+
+SUITES = [QaInspectionSuite, QaComplianceSuite]

@@ -1,6 +1,7 @@
 """After the e2e and integration runs (this module sorts last among them): send personal data through
 every assistant's API, then scan everything Puhui wrote during the session for ID-card, mobile and
-bank-card numbers that are not masked — 0 allowed.
+bank-card numbers that are not masked — 0 allowed. Masking is by shape, so malformed numbers (a wrong
+ID check character, a card failing Luhn) are sent too and must be masked as well.
 
 What is scanned: every Puhui data dir under pytest's base temp dir (recognised by the files Puhui
 creates there: checkpoints, audit log, index, rate-limit store), every server log the tests kept
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 ID = "110101199003074514"
 MOBILE = "13812345678"
+BAD_ID, BAD_CARD = "110105194912310021", "6222021234567890127"  # wrong check digit, fails Luhn (issue #19)
 MARKERS = ("checkpoints.sqlite", "audit.sqlite", "ratelimit.sqlite", "index")
 
 
@@ -51,16 +53,17 @@ def test_personal_data_is_masked_in_everything_puhui_wrote(api_server, pg_server
     customer = api_server.client(list(CUSTOMER_KEYS)[2])
     staff = api_server.client(STAFF_KEY, timeout=120)
     sid = customer.post("/v1/cs/sessions", json={}).json()["session_id"]
-    for text in (f"我的身份证号{ID}，帮我查下贷款", f"手机号{MOBILE}收不到验证码", f"卡号{card}丢了怎么挂失"):
+    for text in (f"我的身份证号{ID}，帮我查下贷款", f"手机号{MOBILE}收不到验证码", f"卡号{card}丢了怎么挂失",
+                 f"身份证{BAD_ID}，卡号{BAD_CARD}，能查余额吗"):
         r = customer.post(f"/v1/cs/sessions/{sid}/messages", json={"text": text})
-        assert r.status_code == 200 and ID not in r.text and MOBILE not in r.text and card not in r.text
+        assert r.status_code == 200 and not any(x in r.text for x in (ID, MOBILE, card, BAD_ID, BAD_CARD))
     r = customer.post("/v1/chat/completions", json={"model": "puhui-cs", "messages": [
         {"role": "user", "content": f"我的手机{MOBILE}"}, {"role": "assistant", "content": "好的"},
         {"role": "user", "content": f"身份证{ID}能办卡吗"}]})
     assert r.status_code == 200 and ID not in r.text
     r = staff.post("/v1/qa/inspect", json={"session_ids": [sid], "dialogs": [{"id": "leak", "turns": [
-        {"role": "坐席", "text": f"您的卡号是{card}，手机{MOBILE}"}, {"role": "客户", "text": "好的"}]}]})
-    assert r.status_code == 200 and card not in r.text
+        {"role": "坐席", "text": f"您的卡号是{card}，手机{MOBILE}，另一张{BAD_CARD}"}, {"role": "客户", "text": "好的"}]}]})
+    assert r.status_code == 200 and card not in r.text and BAD_CARD not in r.text
     case = next(json.loads(line)["input"] for line in (ROOT / "eval" / "datasets" / "loan_review.jsonl")
                 .read_text(encoding="utf-8").splitlines() if json.loads(line)["id"] == "refer_rf02_overdue_3")
     owner_id = case["owner"]["id_number"]

@@ -20,13 +20,17 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from kb.textnorm import normalize
+from tools.cs.guard_compliance import COMPLIANCE_PATTERNS
 from tools.cs.guard_patterns import PATTERNS
 from tools.cs.policy import CsCompliance
 from tools.pii import find_pii, mask_pii
 
-GuardKind = Literal["ok", "injection", "jailbreak", "prompt_leak", "other_customer", "promise_bait", "out_of_scope"]
+GuardKind = Literal["ok", "injection", "jailbreak", "prompt_leak", "other_customer", "promise_bait", "out_of_scope",
+                    "fake_statement", "tax_forgery", "structuring", "impersonation", "abuse"]
+#: issue #19: refused for what they ask (tools/cs/guard_compliance.py), each with its own reply
+COMPLIANCE_KINDS: frozenset[str] = frozenset({"fake_statement", "tax_forgery", "structuring", "impersonation", "abuse"})
 BLOCKING: frozenset[str] = frozenset({"injection", "jailbreak", "prompt_leak", "other_customer", "promise_bait",
-                                      "out_of_scope"})
+                                      "out_of_scope"}) | COMPLIANCE_KINDS
 _B64 = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
 _SQUASH = re.compile(r"[\W_]+", re.UNICODE)
 _SPACES = re.compile(r"[ \t\u3000]+")
@@ -53,7 +57,7 @@ def mask_message(text: str) -> tuple[str, list[str]]:
 
 @lru_cache(maxsize=1)
 def _compiled() -> list[tuple[str, str, str, re.Pattern[str]]]:
-    return [(pid, kind, view, re.compile(rx, re.I | re.M)) for pid, kind, view, rx in PATTERNS]
+    return [(pid, kind, view, re.compile(rx, re.I | re.M)) for pid, kind, view, rx in [*COMPLIANCE_PATTERNS, *PATTERNS]]
 
 
 def views(text: str) -> tuple[str, str]:

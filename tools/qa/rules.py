@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from tools.cs.phrases import Span, contains_any, find_phrases, find_promises
+from tools.cs.phrases import Span, contains_any, find_phrases, find_promises, is_negated
 from tools.cs.policy import CsCompliance, QaRubric, QaRule
 from tools.pii import find_pii
 from tools.qa.dialogs import Dialog
@@ -26,6 +28,7 @@ class RuleContext:
     rubric: QaRubric
     compliance: CsCompliance
     facts: KbFacts | None = None
+    semantic: Any | None = None  # tools.qa.semantic.ExemplarMatcher (issue #19), when an embedder is configured
 
 
 def _finding(rule: QaRule, message: str, dialog: Dialog | None = None, turn: int | None = None,
@@ -65,12 +68,15 @@ def disclosure(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     out = []
     agents = _agent_turns(dialog)
     agent_text = "\n".join(dialog.turns[i].text for i in agents)
+    patterns = rule.detector.param("trigger_patterns") or {}
     for disclosure_id, triggers in (rule.detector.param("triggers") or {}).items():
         policy = ctx.compliance.disclosure(disclosure_id)
         if policy is None or policy.present_in(agent_text):
             continue
+        extra = _compiled(tuple(patterns.get(disclosure_id, [])))
         for i in agents:
-            spans = find_phrases(dialog.turns[i].text, triggers)
+            text = dialog.turns[i].text
+            spans = sorted(find_phrases(text, triggers) + _pattern_spans(text, extra, disclosure_id), key=lambda s: s.start)
             if spans:
                 s = spans[0]
                 out.append(_finding(rule, f"谈到“{s.text}”但未给出{policy.name}", dialog, i, (s.start, s.end)))
@@ -86,14 +92,66 @@ def _spans_finding(rule: QaRule, dialog: Dialog, finder: Callable[[str], list[Sp
     return out
 
 
+def _pattern_spans(text: str, patterns: list[re.Pattern[str]], label: str) -> list[Span]:
+    return [Span(m.start(), m.end(), m.group(0), label) for rx in patterns for m in rx.finditer(text)]
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans in text order; of two overlapping ones the longer stays."""
+    kept: list[Span] = []
+    for s in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if all(s.end <= k.start or s.start >= k.end for k in kept):
+            kept.append(s)
+    return sorted(kept, key=lambda s: s.start)
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in patterns]
+
+
 def forbidden_promise(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    """The fixed phrases of cs_compliance, plus the rubric's patterns for promises in any wording
+    (「今年肯定也能赚，放心买」); a negated or reported one ("不能保证一定能赚") does not count."""
     policy = ctx.compliance.forbidden_promises
-    return _spans_finding(rule, dialog, lambda text: find_promises(text, policy), "使用了禁止承诺用语")
+    patterns = _compiled(tuple(rule.detector.param("patterns", [])))
+
+    def finder(text: str) -> list[Span]:
+        extra = [s for s in _pattern_spans(text, patterns, "forbidden_promise") if not is_negated(text, s, policy)]
+        return _merged(find_promises(text, policy) + extra)
+    return _spans_finding(rule, dialog, finder, "使用了禁止承诺用语")
 
 
 def rude_phrase(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    """Rude phrases (cs_compliance), plus the rubric's attitude/blame patterns (「你自己密码输错了怪谁」)."""
     phrases = ctx.compliance.rude_phrases
-    return _spans_finding(rule, dialog, lambda text: find_phrases(text, phrases), "不当用语")
+    patterns = _compiled(tuple(rule.detector.param("patterns", [])))
+    return _spans_finding(rule, dialog, lambda text: _merged(find_phrases(text, phrases)
+                                                             + _pattern_spans(text, patterns, "rude")), "不当用语")
+
+
+def handoff_refused(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
+    """The customer asked for a human and the next agent turn refused or brushed it off, and no
+    agent turn after it hands over (转接, 回电, 工单…)."""
+    requests = ctx.compliance.handoff.request_phrases
+    asks = _compiled(tuple(rule.detector.param("request_patterns", [])))
+    refusals = _compiled(tuple(rule.detector.param("refusal_patterns", [])))
+    handoff = rule.detector.param("handoff_phrases", [])
+    turns = dialog.turns
+    for i, t in enumerate(turns):
+        if t.role != "customer" or not (find_phrases(t.text, requests) or any(rx.search(t.text) for rx in asks)):
+            continue
+        nxt = next((j for j in range(i + 1, len(turns)) if turns[j].role == "agent"), None)
+        if nxt is None:
+            continue
+        spans = _merged(_pattern_spans(turns[nxt].text, refusals, "handoff_refused"))
+        if not spans:
+            continue
+        if contains_any(" ".join(x.text for x in turns[nxt:] if x.role == "agent"), handoff):
+            continue
+        s = spans[0]
+        return [_finding(rule, f"客户要求人工服务，坐席回复“{s.text}”且未转接", dialog, nxt, (s.start, s.end))]
+    return []
 
 
 def pii(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
@@ -141,10 +199,11 @@ def unresolved(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     customer_idx = [i for i, t in enumerate(turns) if t.role == "customer"]
     last_customers = set(customer_idx[-int(det.param("last_customer_turns", 2)):])
     trigger: tuple[int, Span] | None = None
+    unable_rx = _compiled(tuple(det.param("agent_unable_patterns", [])))
     for i, t in enumerate(turns):
         phrases = det.param("agent_unable", []) if t.role == "agent" else (
             det.param("customer_unresolved", []) if i in last_customers else [])
-        spans = find_phrases(t.text, phrases)
+        spans = find_phrases(t.text, phrases) or (_pattern_spans(t.text, unable_rx, "unable") if t.role == "agent" else [])
         if spans:
             trigger = (i, spans[0])
     if trigger is None and turns[-1].role == "customer" and re.search(r"[？?]\s*$", turns[-1].text):
@@ -188,6 +247,7 @@ DETECTORS: dict[str, Callable[[Dialog, QaRule, RuleContext], list[Finding]]] = {
     "credential_request": credential_request,
     "kb_facts": kb_facts,
     "unresolved": unresolved,
+    "handoff_refused": handoff_refused,
     "response_time": response_time,
 }
 
@@ -201,6 +261,36 @@ def run_rules(dialog: Dialog, ctx: RuleContext) -> list[Finding]:
             raise ValueError(f"qa_rubric rule {rule.id}: unknown detector type {rule.detector.type!r}; "
                              f"known: {sorted(DETECTORS)}")
         out.extend(detector(dialog, rule, ctx))
+    if ctx.semantic is not None:
+        out.extend(semantic_findings(dialog, ctx, {f.rule_id for f in out}))
+    return out
+
+
+def _gate_open(dialog: Dialog, rule: QaRule, ctx: RuleContext, i: int) -> bool:
+    """What must hold around turn ``i`` for the similarity to count it (the deterministic rule's conditions)."""
+    turns, det = dialog.turns, rule.detector
+    later = " ".join(t.text for t in turns[i:] if t.role == "agent")
+    if det.type == "handoff_refused":
+        prev = next((turns[j].text for j in range(i - 1, -1, -1) if turns[j].role == "customer"), "")
+        asks = _compiled(tuple(det.param("request_patterns", [])))
+        asked = bool(find_phrases(prev, ctx.compliance.handoff.request_phrases)) or any(rx.search(prev) for rx in asks)
+        return asked and not contains_any(later, det.param("handoff_phrases", []))
+    if det.type == "unresolved":
+        return (dialog.complete or not det.param("only_complete")) and not contains_any(later, det.param("handoff_phrases", []))
+    return True
+
+
+def semantic_findings(dialog: Dialog, ctx: RuleContext, found: set[str]) -> list[Finding]:
+    """Rules the e5 exemplar similarity adds (tools/qa/semantic.py): one finding per rule, the whole turn as evidence."""
+    rules = {r.id: r for r in ctx.rubric.rules}
+    out: list[Finding] = []
+    for i in _agent_turns(dialog):
+        hit = ctx.semantic.rule_of(dialog.turns[i].text)  # type: ignore[union-attr]
+        if hit is None or hit[0] in found or hit[0] not in rules or not _gate_open(dialog, rules[hit[0]], ctx, i):
+            continue
+        found.add(hit[0])
+        out.append(_finding(rules[hit[0]], f"语义上接近已标注的违规样例（相似度高出正常答复 {hit[1]:.3f}）", dialog, i,
+                            (0, len(dialog.turns[i].text))))
     return out
 
 

@@ -66,7 +66,7 @@ class CsNodes:
 
     def refuse(self, state: CsState) -> dict:
         kind = state["guard"]["kind"]
-        reply = BotReply(text=reply_text(f"refused.{kind}"), outcome="out_of_scope" if kind == "out_of_scope" else "refused",
+        reply = BotReply(text=reply_text(f"refused.{kind}", hotline=self.deps.compliance.official_hotline), outcome="out_of_scope" if kind == "out_of_scope" else "refused",
                          guard=kind, confidence=1.0)
         return {"draft": reply.model_dump()}
 

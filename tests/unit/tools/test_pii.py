@@ -39,3 +39,86 @@ def test_scan_finds_unmasked_numbers_and_skips_floats_and_padding(tmp_path):
     files, found = scan_files([tmp_path])
     assert files == 2 and sorted(f.kind for f in found) == ["id_card", "mobile"]
     assert all("*" in f.masked for f in found) and all("13812345678" not in f.masked for f in found)
+
+
+# --- issue #19: masking by shape, whatever the check digit -------------------------------------------
+
+BAD_ID = "110105194912310021"  # the sample ID with a wrong check character
+BAD_ID_X = "11010519491331002X"  # month 13 and an X: still ID-shaped
+BAD_CARD = "6222021234567890127"  # fails Luhn
+BAD_CARD_16 = "4111 1111 1111 1112"  # 16 digits in groups, fails Luhn
+
+
+def test_malformed_numbers_are_masked_by_shape():
+    text = f"身份证{BAD_ID}，另一个{BAD_ID_X}，卡号{BAD_CARD}，信用卡{BAD_CARD_16}，手机19912345678"
+    assert not id_card_valid(BAD_ID) and not luhn_valid(BAD_CARD) and not luhn_valid(BAD_CARD_16)
+    masked = mask_pii(text)
+    for raw in (BAD_ID, BAD_ID_X, BAD_CARD, BAD_CARD_16, "19912345678", "1111 1111"):
+        assert raw not in masked
+    assert "110***********0021" in masked and "110***********002X" in masked
+    assert "6222***********0127" in masked and "4111********1112" in masked
+    assert [m.kind for m in find_pii(text)] == ["id_card", "id_card", "bank_card", "bank_card", "mobile"]
+
+
+def test_an_18_digit_run_that_is_no_id_is_still_card_shaped():
+    assert [m.kind for m in find_pii("账号 999999999999999999 请核对")] == ["bank_card"]
+
+
+def test_false_positives_stay_low():
+    keep = [
+        "订单号20240101123456789已发货",  # labelled document numbers that fail Luhn
+        "交易流水号：2024120212345678901",
+        "合同编号 3301202412020001",
+        "order_id=2024120212345678",
+        "chunk faq_x:19507059363f607e8a1b2c3d4e5f6071 score 0.8123456789012345",  # hash, float fraction
+        "金额 12345678901 元，利率 3.1234567890123456%",  # 11 digits with prefix 12; a fraction
+        "padding 0000000000000000000 end",
+        "额度 500000 元，期限 36 个月，编号 T-2024-001",
+        "电话 0571-88886666，客服 95599",
+        "时间 2026-12-02 17:48:48，耗时 1234567 ms",
+        "checkpoint 1f1ee7a7-8ce5-6ff7-9793-739456071326 / 1f1ee7a7-8cf3-6ea3-8e04-19814321247d",  # UUIDs
+        "blob 19814321247d 7739456071326000a",  # glued to hex letters
+        '"faq_accounts_018:2733644554352534", "seafood_wholesale:1234567890123456"',  # all-digit chunk-id hashes
+    ]
+    for text in keep:
+        assert mask_pii(text) == text, text
+
+
+def test_a_luhn_valid_card_is_masked_whatever_its_label():
+    assert CARD not in mask_pii(f"订单号{CARD}")
+
+
+def test_log_records_are_masked_whoever_logs(caplog):
+    import logging
+
+    from tools import pii_logging
+
+    before = logging.getLogRecordFactory()
+    pii_logging.install()
+    pii_logging.install()  # idempotent
+    try:
+        log = logging.getLogger("some.library")
+        with caplog.at_level(logging.INFO):
+            log.info("GET /v1/x?phone=%s %s %d", "13812345678", {"id": BAD_ID}, 200)
+            log.info(f"card {BAD_CARD}")
+            try:
+                raise ValueError(f"bad id {BAD_ID}")
+            except ValueError:
+                log.exception("failed")
+        text = caplog.text
+        assert "13812345678" not in text and BAD_ID not in text and BAD_CARD not in text
+        assert "138****5678" in text and " 200" in text and "ValueError" in text
+    finally:
+        logging.setLogRecordFactory(before)
+
+
+def test_logging_filter_keeps_uvicorn_style_args():
+    import logging
+
+    from tools.pii_logging import PiiMaskingFilter
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", f"/v1/cs?card={BAD_CARD}", "1.1", 200), None)
+    assert PiiMaskingFilter().filter(record)
+    assert isinstance(record.args, tuple) and len(record.args) == 5 and record.args[4] == 200
+    assert BAD_CARD not in record.getMessage() and "6222***********0127" in record.getMessage()

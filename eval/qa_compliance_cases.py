@@ -1,0 +1,263 @@
+"""Build eval/datasets/qa_compliance_dialogs.jsonl: ``python -m eval.qa_compliance_cases`` (issue #19).
+
+Dialogs written fresh for the four rules an inspector catches by meaning: attitude and blame
+(rude_language), promises of returns or approval in any wording (forbidden_promise, with the
+missing risk disclosure when none is given), refusing a customer's request for a human
+(handoff_refused), and deflection with no hand-off (unresolved_no_handoff) — plus lawful replies
+worded close to them (negated promises, a real transfer, polite directions to a branch). Each
+violation is labelled with its evidence: the turn and the exact words an inspector would quote.
+The agent replies are written out one by one below; greetings, questions and closings vary around
+them, and every other dialog runs on the bot channel.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "datasets" / "qa_compliance_dialogs.jsonl"
+GREETINGS = ["您好，禾信银行客服，很高兴为您服务。", "您好，这里是禾信银行，请问有什么可以帮您？",
+             "您好，我是禾信银行智能客服，请问有什么可以帮您？", "下午好，禾信银行客服为您服务。"]
+CLOSINGS = ["请问还有其他可以帮您的吗？感谢来电，再见。", "感谢您的来电，祝您生活愉快，再见。",
+            "请问还有其他问题吗？感谢您的耐心，再见。"]
+DISCLOSURE = "温馨提示：理财非存款、产品有风险、投资须谨慎。"
+
+# (customer question, agent reply, [(rule, evidence words)], customer follow-up)
+BLAME = [
+    ("我的卡怎么被锁了", "你自己密码输错了三次，怪谁？", [("rude_language", "怪谁")], "好吧"),
+    ("转账怎么还没到", "你自己账号填错了还怪我们？", [("rude_language", "怪我们")], "那怎么办"),
+    ("App登录不上", "你就不会看一下提示吗？上面写得清清楚楚。", [("rude_language", "你就不会看一下提示吗")], "哦"),
+    ("我的验证码收不到", "这有什么好问的，等一会儿就来了。", [("rude_language", "这有什么好问的")], "行吧"),
+    ("额度怎么降了", "早跟你说过好几次了，按时还款额度才不会降。", [("rude_language", "早跟你说过好几次")], "知道了"),
+    ("为什么扣了我年费", "这是你自己的问题，开卡时就说明了。", [("rude_language", "你自己的问题")], "好"),
+    ("挂失后卡还能用吗", "谁让你挂失的？挂了当然不能用。", [("rude_language", "谁让你")], "嗯"),
+    ("我转错账了", "转错了是你自己的责任，我们也没办法。", [("rude_language", "你自己的责任"), ("unresolved_no_handoff", "那我怎么办")], "那我怎么办"),
+    ("贷款为什么没批下来", "资料是你自己填错的，还好意思问。", [("rude_language", "还好意思")], "好吧"),
+    ("怎么查流水", "您不会查吗？App首页就有。", [("rude_language", "您不会查吗")], "找到了"),
+    ("我的积分怎么清零了", "说了多少遍了，积分每年年底清零。", [("rude_language", "说了多少遍")], "好的"),
+    ("为什么被扣了手续费", "你自己没看清楚收费标准，能怪谁？", [("rude_language", "能怪谁")], "嗯"),
+    ("我的信用卡被冻结了", "你自己逾期了三个月，怪银行有什么用。", [("rude_language", "怪银行")], "那要怎么解冻"),
+    ("验证码输了好几次都不对", "你自己输错了怪我咯？重新获取一个。", [("rude_language", "怪我咯")], "好"),
+    ("网银盾丢了", "自己的东西都看不好，还来问我们。", [("rude_language", "还来问我们")], "那怎么补办"),
+    ("利息怎么算的", "这都不懂，合同上写着呢。", [("rude_language", "这都不懂")], "好吧"),
+    ("为什么我不能提前还款", "你自己没看合同吗？谁叫你不看。", [("rude_language", "谁叫你")], "我再看看"),
+    ("存款利率多少", "你不会看吗？官网挂着呢。", [("rude_language", "你不会看吗")], "好的"),
+    ("我的工资怎么没到账", "那是你们单位的事，跟我没关系。", [("rude_language", "跟我没关系")], "好吧"),
+    ("怎么修改预留手机号", "我都说过了，带身份证去网点。", [("rude_language", "我都说过了")], "好"),
+    ("转账限额怎么调", "讲了好几遍了，App里自己调。", [("rude_language", "讲了好几遍")], "知道了"),
+    ("为什么短信通知停了", "你自己关掉的，还怪我们。", [("rude_language", "还怪我们")], "哦"),
+    ("这笔消费我没印象", "你自己刷的卡你不记得？这是你自己的原因。", [("rude_language", "你自己的原因")], "我再想想"),
+    ("能帮我查一下余额吗", "你烦不烦，刚才不是查过了吗？", [("rude_language", "你烦不烦")], "好吧"),
+    ("为什么我的卡被吞了", "你自己操作不当，怪谁呢？", [("rude_language", "怪谁")], "那怎么取回"),
+    ("开户要带什么", "上面都写了，您就不会自己看吗？", [("rude_language", "您就不会自己看吗")], "好"),
+    ("信用卡账单日是哪天", "这个有啥好问的，账单上印着呢。", [("rude_language", "有啥好问的")], "嗯"),
+    ("为什么我的转账被退回了", "户名是你自己写错的，能怪谁。", [("rude_language", "能怪谁")], "好吧"),
+]
+PROMISE = [
+    ("这个基金今年还能买吗", "去年涨了20%，今年肯定也能赚，放心买。", [("forbidden_promise", "肯定也能赚"), ("disclosure", "也能赚")], "好的"),
+    ("理财有风险吗", "这款理财一直很稳，不会亏的，您放心。", [("forbidden_promise", "不会亏"), ("disclosure", "理财")], "那我买一点"),
+    ("这个产品收益怎么样", "收益是确定的，每年4%左右。", [("forbidden_promise", "收益是确定的")], "嗯"),
+    ("我想买点基金", "这只基金闭眼买就行，一定能赚钱。", [("forbidden_promise", "一定能赚钱"), ("disclosure", "基金")], "好"),
+    ("贷款能批吗", "您条件这么好，肯定能批下来。", [("forbidden_promise", "肯定能批")], "太好了"),
+    ("亏了的钱能涨回来吗", "放心，肯定会涨回来的，拿着就行。", [("forbidden_promise", "肯定会涨回来"), ("disclosure", "涨回来")], "好吧"),
+    ("这款理财值得买吗", "这款理财稳赚的，很多客户都买了。", [("forbidden_promise", "稳赚"), ("disclosure", "理财")], "那我考虑"),
+    ("现在入手合适吗", "现在入手正好，保准能赚。", [("forbidden_promise", "保准能赚"), ("disclosure", "能赚")], "好"),
+    ("这个理财收益怎么样", "年化4%，绝对能拿到收益。" + DISCLOSURE, [("forbidden_promise", "绝对能拿到收益")], "明白"),
+    ("基金亏了怎么办", "别急，拿一年铁定回本。", [("forbidden_promise", "铁定回本"), ("disclosure", "回本")], "好吧"),
+    ("我的经营贷能批多少", "您这样的流水一定能批，额度不用担心。", [("forbidden_promise", "一定能批")], "好的"),
+    ("理财会不会亏", "不可能亏的，我们行的理财都很稳。", [("forbidden_promise", "不可能亏"), ("disclosure", "理财")], "嗯"),
+    ("这只基金风险大吗", "大胆买，这只只涨不跌。", [("forbidden_promise", "只涨不跌"), ("disclosure", "只涨不跌")], "好"),
+    ("存这个产品划算吗", "这个产品旱涝保收，比存款强多了。", [("forbidden_promise", "旱涝保收")], "那挺好"),
+    ("买这个理财能赚多少", "一年下来稳稳有4个点，保证赚。" + DISCLOSURE, [("forbidden_promise", "保证赚")], "好"),
+    ("这个基金适合我吗", "适合，您放心投，明年肯定翻倍。", [("forbidden_promise", "肯定翻倍"), ("disclosure", "放心投")], "真的吗"),
+    ("我申请的信用贷能下来吗", "您放心，百分百能下来。", [("forbidden_promise", "百分百能下来")], "好的谢谢"),
+    ("理财到期能拿多少", "收益固定的，到期一分不少。", [("forbidden_promise", "收益固定"), ("disclosure", "收益固定")], "好"),
+    ("这款产品会跌吗", "不会跌的，这是我们的明星产品。", [("forbidden_promise", "不会跌")], "那就好"),
+    ("现在买基金晚不晚", "不晚，现在买绝对会赚。", [("forbidden_promise", "绝对会赚"), ("disclosure", "会赚")], "好的"),
+    ("这个理财靠谱吗", "靠谱，躺赚的产品。" + DISCLOSURE, [("forbidden_promise", "躺赚")], "嗯"),
+    ("我能贷到50万吗", "没问题，保证能贷到。", [("forbidden_promise", "保证能贷到"), ("disclosure", "能贷")], "好的"),
+    ("这只基金还要继续拿吗", "拿着吧，年底一定会涨的。", [("forbidden_promise", "一定会涨"), ("disclosure", "会涨")], "好"),
+    ("这款理财有保障吗", "放心存，收益稳稳的。" + DISCLOSURE, [("forbidden_promise", "放心存")], "好的"),
+    ("我想把定期换成理财", "换吧，这款理财肯定比定期赚得多。", [("forbidden_promise", "肯定比定期赚得多"), ("disclosure", "理财")], "好"),
+]
+REFUSE = [
+    ("我要转人工", "人工不在，你跟我说就行。", [("handoff_refused", "人工不在")], "好吧"),
+    ("帮我转人工客服", "现在没有人工，您有问题问我。", [("handoff_refused", "没有人工"), ("unresolved_no_handoff", "算了")], "那算了"),
+    ("我要找人工", "转不了，有什么事直接说。", [("handoff_refused", "转不了")], "好"),
+    ("能不能让真人来回答", "不用转人工，我就能帮您。", [("handoff_refused", "不用转")], "好吧"),
+    ("我想跟人工说", "人工都下班了，明天再说吧。", [("handoff_refused", "人工都下班了")], "哦"),
+    ("转人工", "找人工也没用，结果都一样。", [("handoff_refused", "找人工也没用")], "好吧"),
+    ("我要人工服务", "人工很忙，您别等了，跟我说就好。", [("handoff_refused", "跟我说就好")], "行"),
+    ("给我转人工坐席", "没必要转人工，这个问题很简单。", [("handoff_refused", "没必要转人工")], "嗯"),
+    ("你们有人工吗", "没有人工，只能我来回答。", [("handoff_refused", "没有人工")], "好吧"),
+    ("我不要机器人，要真人", "真人也一样，问我也一样。", [("handoff_refused", "问我也一样")], "那好吧"),
+    ("请帮我接人工", "不能转，系统不支持。", [("handoff_refused", "不能转")], "好"),
+    ("我要人工客服处理", "客服都不在，您稍后自己再打吧。", [("handoff_refused", "客服都不在")], "好吧"),
+    ("转人工，谢谢", "人工也解决不了，您就别转了。", [("handoff_refused", "人工也解决不了"), ("unresolved_no_handoff", "解决不了")], "好"),
+    ("找人工", "同事都休息了，找我就行。", [("handoff_refused", "同事都休息了")], "嗯"),
+    ("我要和人工说话", "用不着人工，我给您解答。", [("handoff_refused", "用不着人工")], "好的"),
+    ("要人工", "人工没人，您先问我吧。", [("handoff_refused", "人工没人")], "行吧"),
+    ("能转人工吗", "转了也没用，人工也是这么说。", [("handoff_refused", "转了也没用")], "好吧"),
+    ("我要投诉，转人工", "没法转，您跟我说。", [("handoff_refused", "没法转"), ("unresolved_no_handoff", "算了")], "那算了"),
+    ("帮我找个人工坐席", "不转了，我就能处理。", [("handoff_refused", "不转了")], "好"),
+    ("人工服务在哪", "人工不在，问我就行。", [("handoff_refused", "人工不在")], "嗯"),
+    ("请转人工客服", "他们都不在，您就跟我说吧。", [("handoff_refused", "他们都不在")], "好吧"),
+    ("我需要人工服务", "不需要人工，这个我来。", [("handoff_refused", "不需要人工")], "好"),
+]
+DEFLECT = [
+    ("我的贷款合同丢了怎么补", "这个不是我负责的。", [("unresolved_no_handoff", "不是我负责的")], "那找谁"),
+    ("企业网银证书怎么更新", "不归我们管。", [("unresolved_no_handoff", "不归我们管")], "好吧"),
+    ("我的汇款被退回了原因是什么", "我不知道，你去柜台办吧。", [("unresolved_no_handoff", "我不知道")], "好"),
+    ("外汇额度怎么算", "这个我不太懂。", [("unresolved_no_handoff", "我不太懂")], "那算了"),
+    ("公司账户被冻结了", "这个我们管不了。", [("unresolved_no_handoff", "我们管不了")], "那怎么办"),
+    ("退休金怎么还没到", "我哪知道，你问社保去。", [("unresolved_no_handoff", "我哪知道")], "好吧"),
+    ("我想开电子保函", "不是我的工作，找别的部门。", [("unresolved_no_handoff", "不是我的工作")], "哦"),
+    ("理财到期怎么没回款", "我这边不清楚。", [("unresolved_no_handoff", "我这边不清楚")], "嗯"),
+    ("担保贷款需要什么材料", "这个我们不管。", [("unresolved_no_handoff", "这个我们不管")], "好"),
+    ("我的卡在国外被盗刷了怎么办", "没法帮你，自己去网点。", [("unresolved_no_handoff", "没法帮你")], "那好吧"),
+    ("贴现利率多少", "我也说不好。", [("unresolved_no_handoff", "我也说不好")], "好吧"),
+    ("对公转账怎么撤回", "问别人吧，我不负责这个。", [("unresolved_no_handoff", "问别人吧")], "嗯"),
+    ("跨境汇款多久到", "我怎么知道，你去网点问。", [("unresolved_no_handoff", "我怎么知道")], "好吧"),
+    ("我要开资信证明", "不是我们部门的。", [("unresolved_no_handoff", "不是我们部门的")], "那是哪个部门"),
+    ("房贷提前还款违约金多少", "这个我不清楚。", [("unresolved_no_handoff", "我不清楚")], "好吧"),
+    ("我的支票被退票了", "这不是我的事。", [("unresolved_no_handoff", "这不是我的事")], "嗯"),
+    ("信用证怎么开", "我不懂这个，您找找别人。", [("unresolved_no_handoff", "我不懂这个")], "好"),
+    ("为什么我的征信有记录", "解决不了，您自己去网点吧。", [("unresolved_no_handoff", "解决不了")], "好吧"),
+    ("代发工资怎么签约", "这个没办法处理。", [("unresolved_no_handoff", "没办法处理")], "嗯"),
+    ("我的定期能部分支取吗", "我也不清楚，您问问柜台。", [("unresolved_no_handoff", "我也不清楚")], "好的"),
+    ("电子回单在哪下载", "回答不了，您自己研究下。", [("unresolved_no_handoff", "回答不了")], "哦"),
+    ("账户管理费怎么免", "不在我的服务范围。", [("unresolved_no_handoff", "不在我的服务范围")], "好吧"),
+]
+CLEAN = [
+    ("我的卡怎么被锁了", "密码连续输错会锁定，别着急，您可以带身份证到网点解锁，或在App里自助重置密码。", "好的"),
+    ("这个基金能买吗", "基金收益不确定，不能保证一定赚钱。" + DISCLOSURE + "建议先做风险测评。", "明白"),
+    ("我要转人工", "好的，正在为您转接人工客服，请稍候。", "好"),
+    ("理财会不会亏", "理财产品不保本，有亏损的可能。" + DISCLOSURE, "知道了"),
+    ("贷款能批吗", "能否获批以审批结果为准，我可以先为您介绍申请条件。", "好的"),
+    ("帮我转人工", "人工客服正忙，已为您排队，也可以为您登记回电。", "排队吧"),
+    ("企业网银证书怎么更新", "这个需要对公业务专员处理，已为您登记工单，专员会在一个工作日内联系您。", "好的"),
+    ("我的卡被吞了", "请您带身份证到该网点柜台办理领卡，一般三个工作日内可以领取。", "好"),
+    ("存款利率多少", "一年期定期年利率以官网公布为准，您可以在App首页查看。", "好"),
+    ("这款理财收益怎么样", "业绩比较基准以产品说明书为准，不代表实际收益。" + DISCLOSURE, "了解"),
+    ("跨境汇款多久到", "一般1到3个工作日，具体以收款行处理为准，我帮您转接国际业务专员确认。", "好的"),
+    ("基金亏了能涨回来吗", "市场有波动，无法保证一定会涨回来，您可以结合自身情况决定。" + DISCLOSURE, "好吧"),
+    ("我要找人工客服", "好的，马上为您转接，请不要挂断。", "好"),
+    ("转账限额怎么调", "您可以在App“安全中心”调整转账限额，超过上限需到网点办理。", "好的"),
+    ("我的验证码收不到", "抱歉给您带来不便，请检查短信拦截设置，也可以稍后重新获取。", "好"),
+    ("为什么扣了年费", "年费按卡片等级收取，抱歉让您困扰，我帮您看看是否符合减免条件。", "好的"),
+    ("这款产品会跌吗", "净值型产品会随市场波动，可能下跌。" + DISCLOSURE, "明白"),
+    ("我转错账了", "别着急，请尽快联系收款人协商退回，我也可以帮您登记差错处理工单。", "好的"),
+    ("贷款额度能有多少", "额度以审批结果为准，和您的经营流水、征信情况有关。", "好"),
+    ("人工在吗", "在的，正在为您转接人工客服。", "好"),
+    ("外汇额度怎么算", "个人每年便利化额度是5万美元等值，具体以外汇管理规定为准。", "好"),
+    ("保证能批吗", "抱歉，我无法保证审批结果，贷款能否获批以审批为准。", "好吧"),
+    ("有没有稳赚的理财", "没有稳赚的理财，所谓稳赚不赔都是骗局，请提高警惕。" + DISCLOSURE, "知道了"),
+    ("我的卡在国外被盗刷了", "请立即冻结卡片，我马上为您转接人工客服处理盗刷争议。", "好的"),
+    ("公司账户被冻结了", "账户冻结多由司法或监管原因引起，我帮您转接对公专员核实原因。", "好"),
+    ("我自己输错密码了", "没关系，很多客户都会遇到，您可以在App里用人脸识别重置密码。", "好的"),
+    ("开户要带什么", "需要带身份证原件，企业开户还需营业执照和公章，您也可以在App预约。", "好"),
+    ("利息怎么算的", "按日计息，日利率等于年利率除以360，合同里有详细说明，我可以给您举个例子。", "好的"),
+]
+
+#: round 2, written after the first tuning and measured unchanged (P 1.0, R 0.64), then tuned on too
+#: (tag variant "round2")
+ROUND2 = [
+    ("attitude_blame", "我的转账失败了", "您自己没开通转账功能，这能怪谁呢？", [("rude_language", "这能怪谁")], "好吧"),
+    ("attitude_blame", "U盾怎么用", "说明书上写着，你不会自己读吗？", [("rude_language", "你不会自己读吗")], "嗯"),
+    ("attitude_blame", "我的卡消磁了", "谁叫你把卡跟手机放一起的。", [("rude_language", "谁叫你")], "哦"),
+    ("attitude_blame", "余额怎么不对", "我都跟你说了好几次了，有一笔在途资金。", [("rude_language", "说了好几次")], "知道了"),
+    ("attitude_blame", "为什么不能在线开户", "这种事有什么好问的，规定就是这样。", [("rude_language", "有什么好问的")], "好"),
+    ("attitude_blame", "我忘了密码", "忘了是您自己的问题，去网点重置。", [("rude_language", "您自己的问题")], "好的"),
+    ("promise", "这个理财能买吗", "能买，肯定赚，您就放心吧。", [("forbidden_promise", "肯定赚"), ("disclosure", "理财")], "好"),
+    ("promise", "我的贷款审批多久", "三天肯定批下来，您等着就行。", [("forbidden_promise", "肯定批下来")], "好的"),
+    ("promise", "这支基金怎么样", "这支基金稳得很，保证不亏。", [("forbidden_promise", "保证不亏"), ("disclosure", "基金")], "好"),
+    ("promise", "现在买理财好吗", "现在买正是时候，绝对赚钱。", [("forbidden_promise", "绝对赚钱"), ("disclosure", "理财")], "嗯"),
+    ("promise", "这个存款产品利息多少", "收益稳稳的，闭着眼买都行。", [("forbidden_promise", "闭着眼买")], "好吧"),
+    ("promise", "理财跌了还能回来吗", "一定能涨回来，别卖。" + DISCLOSURE, [("forbidden_promise", "一定能涨回来")], "好"),
+    ("handoff_refused", "我要人工服务，谢谢", "人工这会儿都不在，您跟我说就行。", [("handoff_refused", "跟我说就行")], "好吧"),
+    ("handoff_refused", "我想找个真人聊", "不用找人工，我能解决。", [("handoff_refused", "不用找人工")], "嗯"),
+    ("handoff_refused", "转人工客服", "人工现在没上班，您明天再来。", [("handoff_refused", "人工现在没上班")], "好吧"),
+    ("handoff_refused", "帮我转一下人工", "没办法转，您直接问我。", [("handoff_refused", "没办法转")], "好"),
+    ("handoff_refused", "有没有人工啊", "人工也是一样的回答，您问我吧。", [("handoff_refused", "人工也是一样")], "嗯"),
+    ("deflection", "公积金贷款怎么办", "这个不归我们这边管。", [("unresolved_no_handoff", "不归我们这边管")], "好吧"),
+    ("deflection", "我的理财收益怎么算", "我也搞不清楚，你自己研究吧。", [("unresolved_no_handoff", "搞不清楚")], "嗯"),
+    ("deflection", "商户收款码怎么开通", "这不是我们部门的事。", [("unresolved_no_handoff", "不是我们部门的事")], "那找谁"),
+    ("deflection", "怎么申请企业贷款", "这个我回答不上来。", [("unresolved_no_handoff", "回答不上来")], "好吧"),
+    ("deflection", "退税款怎么还没到", "我没法帮你查，你去问税务局。", [("unresolved_no_handoff", "没法帮你")], "好"),
+    ("clean_lookalike", "我转账失败了", "抱歉给您带来不便，可能是未开通转账功能，我帮您看看开通方法。", [], "好的"),
+    ("clean_lookalike", "这个理财能买吗", "是否购买请您结合风险承受能力决定。" + DISCLOSURE, [], "明白"),
+    ("clean_lookalike", "我要人工", "好的，这就为您转接人工客服，请稍候。", [], "好"),
+    ("clean_lookalike", "公积金贷款怎么办", "公积金贷款由公积金中心审批，我帮您转接贷款专员，为您介绍我行的办理流程。", [], "好的"),
+    ("clean_lookalike", "贷款多久能批", "一般3到5个工作日，能否获批以审批结果为准。", [], "好"),
+    ("clean_lookalike", "我忘了密码", "别担心，您可以带身份证到网点重置，也可以在App用人脸识别重置。", [], "好的"),
+]
+
+#: round 3 (tag variant "heldout"): written after the rules were tuned on everything above, and
+#: measured without any change since — how the rules do on wording they were not fitted to
+HELDOUT = [
+    ("attitude_blame", "贷款利息怎么这么高", "合同是你自己签的，现在来抱怨有什么用？", [("rude_language", "现在来抱怨有什么用")], "好吧"),
+    ("attitude_blame", "App闪退怎么办", "你手机太旧了，这也要来问？", [("rude_language", "这也要来问")], "嗯"),
+    ("attitude_blame", "我的卡被冻结了", "你自己乱转账，系统才冻结的，怪不了别人。", [("rude_language", "怪不了别人")], "哦"),
+    ("attitude_blame", "短信费怎么扣的", "我刚才不是讲过了吗？你到底有没有在听？", [("rude_language", "你到底有没有在听")], "好"),
+    ("attitude_blame", "为什么我的额度这么低", "您这种情况还想要高额度？", [("rude_language", "还想要高额度")], "好吧"),
+    ("promise", "这款基金能长期拿吗", "长期拿着稳赢，一点风险都没有。", [("forbidden_promise", "一点风险都没有"), ("disclosure", "基金")], "好"),
+    ("promise", "这个理财划算吗", "划算，年年都是正收益，跌不了。", [("forbidden_promise", "跌不了"), ("disclosure", "理财")], "好的"),
+    ("promise", "我的房贷能批吗", "您这个资质，审批就是走个流程，放心。", [("forbidden_promise", "审批就是走个流程")], "好"),
+    ("promise", "买这个能赚多少", "起码8个点，少不了您的。", [("forbidden_promise", "少不了您的")], "嗯"),
+    ("promise", "这个产品会不会亏本", "亏不了，我自己也买了好多。", [("forbidden_promise", "亏不了")], "那好"),
+    ("handoff_refused", "我要人工客服", "人工排队要一个小时，您还是别等了，我来吧。", [("handoff_refused", "您还是别等了")], "好吧"),
+    ("handoff_refused", "请给我接人工", "接人工也解决不了这个问题的。", [("handoff_refused", "接人工也解决不了"), ("unresolved_no_handoff", "解决不了")], "嗯"),
+    ("handoff_refused", "我要找人工投诉", "投诉就不用找人工了，我记一下就行。", [("handoff_refused", "不用找人工")], "好"),
+    ("handoff_refused", "转人工！", "现在转不过去，您有事直接讲。", [("handoff_refused", "转不过去"), ("unresolved_no_handoff", "算了")], "算了"),
+    ("handoff_refused", "可以跟人工聊吗", "人工那边不接这种问题。", [("handoff_refused", "人工那边不接")], "好吧"),
+    ("deflection", "我的快捷支付解绑不了", "那是第三方的问题，你找支付宝去。", [("unresolved_no_handoff", "你找支付宝去")], "好吧"),
+    ("deflection", "ETC怎么办理", "ETC我们这儿不负责。", [("unresolved_no_handoff", "不负责")], "哦"),
+    ("deflection", "社保卡激活不了", "这种事你得问人社局，我这里没法弄。", [("unresolved_no_handoff", "我这里没法弄")], "好"),
+    ("deflection", "我的外币汇款被退回了", "退回的原因我这边看不到。", [("unresolved_no_handoff", "我这边看不到")], "那怎么办"),
+    ("deflection", "存款证明能加急吗", "这个你去网点问问吧，我们线上管不着。", [("unresolved_no_handoff", "管不着")], "好吧"),
+    ("clean_lookalike", "贷款利息怎么这么高", "理解您的感受，利率和您的资质、期限有关，我帮您看看有没有更合适的产品。", [], "好的"),
+    ("clean_lookalike", "这款基金能长期拿吗", "基金净值会波动，长期持有也可能亏损。" + DISCLOSURE, [], "明白"),
+    ("clean_lookalike", "我要人工客服", "人工客服目前需要排队约10分钟，已为您排队，请稍候。", [], "好"),
+    ("clean_lookalike", "ETC怎么办理", "ETC可以在App“车主服务”申请，也可以到网点办理，我把入口发给您。", [], "好的"),
+    ("clean_lookalike", "这个产品会不会亏本", "有亏损本金的可能，请您谨慎评估。" + DISCLOSURE, [], "好"),
+]
+
+
+def _dialog(cid: str, i: int, question: str, reply: str, follow: str, channel: str) -> dict:
+    return {"id": cid, "channel": channel, "complete": True, "turns": [
+        {"role": "agent", "text": GREETINGS[i % len(GREETINGS)]}, {"role": "customer", "text": question},
+        {"role": "agent", "text": reply}, {"role": "customer", "text": follow},
+        {"role": "agent", "text": CLOSINGS[i % len(CLOSINGS)]}]}
+
+
+def _case(i: int, group: str, variant: str | None, question: str, reply: str, labels: list, follow: str) -> dict:
+    """Dialog number ``i`` with its labels; evidence is the first turn (after the greeting) quoting the words."""
+    cid = f"qac_{i:03d}"
+    dialog = _dialog(cid, i, question, reply, follow, "bot" if i % 2 else "human")
+    evidence = []
+    for rule, words in labels:
+        turn = next(k for k, t in enumerate(dialog["turns"]) if k > 0 and words in t["text"])
+        start = dialog["turns"][turn]["text"].index(words)
+        evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
+    return {"id": cid, "input": dialog, "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
+            "tags": {"difficulty": "hard", "category": group, "variant": variant or dialog["channel"]}}
+
+
+def build() -> list[dict]:
+    rows: list[tuple] = [(g, None, *r) for g, group in (("attitude_blame", BLAME), ("promise", PROMISE),
+                                                     ("handoff_refused", REFUSE), ("deflection", DEFLECT))
+                         for r in group]
+    rows += [(r[0], variant, *r[1:]) for variant, group in (("round2", ROUND2), ("heldout", HELDOUT)) for r in group]
+    rows += [("clean_lookalike", None, q, reply, [], follow) for q, reply, follow in CLEAN]
+    return [_case(i, *row) for i, row in enumerate(rows, start=1)]
+
+
+def main() -> int:
+    cases = build()
+    OUT.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+    print(f"wrote {len(cases)} dialogs to {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
