@@ -19,8 +19,7 @@ from agents.customer_service.context import CsDeps, TurnContext
 from agents.customer_service.retrieval import search as kb_search
 from agents.customer_service.schemas import BotReply, FaqHit, Understanding
 from agents.customer_service.state import CsState
-from agents.customer_service.understand import same_question, sensitive_topic, strip_masked, subject_of, understand
-from kb.textnorm import normalize
+from agents.customer_service.understand import message_text, same_question, sensitive_topic, subject_of, understand
 from prompts.loader import render
 from tools.cs.accounts import answer_account_query
 from tools.cs.guard import GuardVerdict
@@ -48,7 +47,7 @@ class CsNodes:
         if deps.embed_query is not None:
             t0 = time.perf_counter()
             try:  # the text every later step uses: normalised, masked numbers removed
-                ctx.query_vec = deps.embed_query(strip_masked(normalize(message)))
+                ctx.query_vec = deps.embed_query(message_text(message))
             except Exception as exc:  # lexical matching still works without the vector
                 log.warning("query embedding failed (%s); continuing lexical-only", type(exc).__name__)
                 ctx.query_vec = None
@@ -172,7 +171,7 @@ class CsNodes:
         u = Understanding.model_validate(state["understanding"])
         message = state["message"]
         t0 = time.perf_counter()
-        raw_text = strip_masked(normalize(message))
+        raw_text = message_text(message)
         query_vec = None
         if not u.follow_up:
             query_vec = ctx.query_vec if u.query == raw_text else self._embed(ctx, u.query)
