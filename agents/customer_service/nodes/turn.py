@@ -19,6 +19,7 @@ from agents.customer_service.context import CsDeps, TurnContext
 from agents.customer_service.retrieval import search as kb_search
 from agents.customer_service.schemas import BotReply, FaqHit, Understanding
 from agents.customer_service.state import CsState
+from agents.customer_service.topic_check import check_topic
 from agents.customer_service.understand import message_text, same_question, sensitive_topic, subject_of, understand
 from prompts.loader import render
 from tools.cs.accounts import answer_account_query
@@ -166,6 +167,20 @@ class CsNodes:
         finally:
             ctx.timed("embedding", t0)
 
+    def _topic_checked(self, u: Understanding, hits: list[FaqHit]) -> list[FaqHit]:
+        """Mark the candidates whose entry is about something else (topic_check.py); a candidate that
+        agrees and passes the threshold moves ahead of one that does not."""
+        deps = self.deps
+        for h in hits:
+            entry = deps.matcher.by_id.get(h.faq_id)
+            if entry is not None:
+                verdict = check_topic(u.query, u.products, entry, deps.product_categories)
+                h.topic_ok, h.topic_reason = verdict.agrees, verdict.reason
+        if hits and not hits[0].topic_ok:
+            ok = [h for h in hits if h.topic_ok and h.score >= deps.matcher.params.threshold]
+            hits = ok[:1] + [h for h in hits if h not in ok[:1]]
+        return hits
+
     def retrieve(self, state: CsState, runtime: Runtime[TurnContext]) -> dict:
         ctx, deps = runtime.context, self.deps
         u = Understanding.model_validate(state["understanding"])
@@ -188,9 +203,10 @@ class CsNodes:
             else:
                 hits = (rewritten if rewritten and (not raw or rewritten[0].score >= raw[0].score) else raw)[:3]
             hits = self._same_question_prior(message, (state.get("topic") or {}).get("faq_id"), rewritten, hits)
+        hits = self._topic_checked(u, hits)
         ctx.timed("faq_match", t0)
         passages: list[dict] = []
-        best = hits[0].score if hits else 0.0
+        best = hits[0].score if hits and hits[0].topic_ok else 0.0
         if deps.kb is not None and best < deps.matcher.params.threshold:
             t0 = time.perf_counter()
             try:

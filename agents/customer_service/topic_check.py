@@ -1,0 +1,66 @@
+"""Does a matched FAQ entry talk about what the customer asked? (issue #17: the verbatim path's check)
+
+A wrong verbatim answer is worse than a hand-off: it is an approved text, shown with confidence, about
+something else ("信用卡年费多少" → the debit-card fee entry; "税务贷能提前还吗" → an entry about another
+product). The FAQ matcher scores wording; this check looks at the *entities* of the question:
+
+* a product the customer names must be one of the entry's products, or the entry must be a general
+  one (no products) of the same business line (loans, accounts, wealth, cross-border …);
+* a distinctive topic word the customer uses (信用卡, 外汇, 公积金, U盾 …, grouped with their
+  synonyms) must appear in the entry (question, similar questions or answer).
+
+Pure functions over the corpus' own entries; no threshold to learn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.schema import FaqEntry
+from kb.textnorm import normalize
+
+#: groups of words that name one topic; a group the question uses must be present in the entry
+TOPIC_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("信用卡", "贷记卡"), ("借记卡", "储蓄卡"), ("存折",), ("u盾", "ukey"), ("手机盾",), ("网银", "网上银行"),
+    ("pos",), ("数字人民币",), ("外汇", "结汇", "购汇", "外币", "美元", "欧元", "英镑", "日元"), ("理财",), ("基金",),
+    ("保险",), ("股票", "炒股", "股市"), ("黄金",), ("定期", "存单"), ("房贷", "买房贷款", "住房贷款"), ("车贷", "买车贷款"),
+    ("公积金",), ("社保",), ("医保",), ("养老金",), ("信用证",), ("保函",), ("承兑", "汇票"), ("支票",), ("征信", "信用报告"),
+    ("atm", "取款机"), ("挂失",), ("跨境", "亚马逊", "速卖通", "tiktok", "外贸"), ("代发", "工资"), ("短信",), ("人脸", "刷脸"),
+    ("指纹", "面容"), ("老人", "老年"), ("微信", "支付宝"), ("年费",), ("违约金",), ("担保费",), ("续贷",), ("结清证明",),
+    ("销户", "注销"), ("冻结",), ("诈骗", "骗子", "被骗"),
+)
+#: product category → the FAQ categories whose general entries (no products listed) may answer about it
+_FAMILY = {"loan": {"贷款"}, "account": {"账户"}, "settlement": {"账户", "转账汇款", "商户收单"}, "payroll": {"银行卡", "账户"},
+           "wealth": {"理财"}, "cross_border": {"跨境业务"}}
+
+
+@dataclass(frozen=True)
+class TopicVerdict:
+    agrees: bool
+    reason: str = ""  # "product:<id>" or "topic:<word>" when it does not
+
+
+def entry_text(entry: FaqEntry) -> str:
+    return normalize(" ".join([entry.question, *entry.similar, entry.answer])).lower()
+
+
+def topic_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The topic words in ``text`` (lower-cased, normalised), each with its group."""
+    low = text.lower()
+    return [(next(w for w in group if w in low), group) for group in TOPIC_GROUPS if any(w in low for w in group)]
+
+
+def check_topic(query: str, query_products: list[str], entry: FaqEntry,
+                product_categories: dict[str, str]) -> TopicVerdict:
+    """Whether ``entry`` may be shown verbatim as the answer to ``query``."""
+    text = entry_text(entry)
+    for pid in query_products:
+        if pid in entry.products:
+            continue
+        family = _FAMILY.get(product_categories.get(pid, ""), set())
+        if entry.products or entry.category not in family:
+            return TopicVerdict(False, f"product:{pid}")
+    for word, group in topic_words(normalize(query)):
+        if not any(w in text for w in group):
+            return TopicVerdict(False, f"topic:{word}")
+    return TopicVerdict(True)
