@@ -12,8 +12,9 @@ This module selects from them, deterministically, and cites each line with its [
 * a trade with a financing question ("养螃蟹的有贷款吗") → the industry's typical need and the
   products its document lists as fitting, each product cited.
 
-Every figure is copied from a document and every answer names the approval caveat, so the answer can
-never state a rate or a limit the knowledge base does not; the reply check still appends disclosures.
+Every figure is copied from a document, each table row and each line from the one document it cites
+(the grounding rule of agents/common/grounding.py holds sentence by sentence), so the answer can never
+state a rate or a limit the knowledge base does not; the reply check appends the approval disclosure.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from agents.customer_service.schemas import Source
 from kb.schema import ProductDoc
 
 _COMPARE = re.compile(r"区别|不同|差别|差异|不一样|哪个(好|划算|合适|更)|对比|比较|比一比|还是.{1,8}(好|合适|划算)|有啥两样|异同")
+#: the customer describes a business of their own (not "个人住房贷款": a trade word in passing)
+_TRADE_CUE = re.compile(r"(做|开|养|种|卖|经营|搞|干|从事|跑|承包|加工|批发|生产)|(行业|生意|店|厂|场|公司|档口|摊|作坊|合作社|农场|门店|个体户)")
 _FINANCE = re.compile(r"贷|借|融资|资金|缺钱|周转|钱不够|用钱|金融|产品|适合|办什么|能办|支持|扶持|额度|利率")
 #: attribute → words that ask for it (checked in order; several may be asked at once)
 ATTRIBUTES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -42,7 +45,6 @@ ATTRIBUTES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _LABEL = {"rate": "年化利率", "amount": "额度", "tenor": "期限", "eligibility": "申请条件", "documents": "所需材料",
           "fees": "费用", "repayment": "还款方式"}
 _SECTIONS = {"apply": "申请流程", "repayment": "还款方式", "overview": "产品概述"}
-_CAVEAT = "具体以禾信银行审批结果和合同约定为准"
 
 
 @dataclass
@@ -110,9 +112,11 @@ class DocAnswerer:
         m: ProductDoc = doc.meta  # type: ignore[assignment]
         facts = product_facts(m)
         sections = body_sections(doc.body)
-        lines = {k: facts[k] for k in keys if k in facts}
-        for k in keys:
-            if k not in lines and k in _SECTIONS and _SECTIONS[k] in sections:
+        lines: dict[str, str] = {}
+        for k in keys:  # in the order asked: a fact from the front matter, else the body's section
+            if k in facts:
+                lines[k] = facts[k]
+            elif k in _SECTIONS and _SECTIONS[k] in sections:
                 lines[k] = sections[_SECTIONS[k]] if k == "overview" else f"{_SECTIONS[k]}：{sections[_SECTIONS[k]]}"
         text = "；".join([m.summary.rstrip("。"), *lines.values()])
         return Source(n=n, kind="kb", id=pid, title=m.name, section="产品要素", source=doc.path, text=text[:600]), lines
@@ -124,27 +128,22 @@ class DocAnswerer:
             return self.compare(products[:2])
         if products:
             return self.product(products[0], asked_attributes(query))
-        if _FINANCE.search(query):
+        if _FINANCE.search(query) and _TRADE_CUE.search(query):
             return self.industry(query)
         return None
 
     def compare(self, pids: list[str]) -> DocAnswer:
+        """One table row per product (so every figure in a row comes from the one document it cites)."""
         keys = ["rate", "amount", "tenor", "eligibility"]
-        sources, rows = [], []
-        for n, pid in enumerate(pids, start=1):
-            src, _ = self._product_source(n, pid, keys)
-            sources.append(src)
+        sources = [self._product_source(n, pid, keys)[0] for n, pid in enumerate(pids, start=1)]
         metas = [self.products[p].meta for p in pids]
         facts = [product_facts(m) for m in metas]  # type: ignore[arg-type]
-        rows.append("| | " + " | ".join(f"{m.name}[{s.n}]" for m, s in zip(metas, sources)) + " |")
-        rows.append("|---|" + "---|" * len(pids))
-        rows.append("| 适合 | " + " | ".join("、".join(m.target_customers[:3]) for m in metas) + " |")
-        for k in keys:
-            cells = [f.get(k, "—").split("：", 1)[-1].removeprefix(_LABEL[k]) for f in facts]
-            if any(c != "—" for c in cells):
-                rows.append(f"| {_LABEL[k]} | " + " | ".join(cells) + " |")
-        text = (f"{metas[0].name}和{metas[1].name}的主要区别如下（均摘自产品说明）：\n" + "\n".join(rows)
-                + f"\n以上为产品说明中的范围，{_CAVEAT}。")
+        cols = [k for k in keys if any(k in f for f in facts)]
+        rows = ["| 产品 | 适合 | " + " | ".join(_LABEL[k] for k in cols) + " |", "|---|---|" + "---|" * len(cols)]
+        for m, f, src in zip(metas, facts, sources):
+            cells = [f[k].split("：", 1)[-1].removeprefix(_LABEL[k]) if k in f else "—" for k in cols]
+            rows.append(f"| {m.name}[{src.n}] | " + "、".join(m.target_customers[:3]) + " | " + " | ".join(cells) + " |")
+        text = f"{metas[0].name}和{metas[1].name}的主要区别如下（均摘自产品说明）：\n" + "\n".join(rows)
         return DocAnswer("compare", text, sources, list(pids))
 
     def product(self, pid: str, attrs: list[str]) -> DocAnswer | None:
@@ -155,9 +154,7 @@ class DocAnswerer:
             return None  # the question asks something the document's facts do not hold
         body = [f"{m.summary.rstrip('。')}[1]。"] if "overview" in keys and "overview" not in lines else []
         body += [f"{line.rstrip('。')}[1]。" for line in lines.values()]
-        caveat = f"{_CAVEAT}。" if m.category in ("loan", "cross_border") and any(
-            k in lines for k in ("rate", "amount", "tenor", "eligibility")) else ""
-        return DocAnswer("product", f"关于{m.name}：" + "".join(body) + caveat, [src], [pid])
+        return DocAnswer("product", f"关于{m.name}：" + "".join(body), [src], [pid])
 
     def industry(self, query: str) -> DocAnswer | None:
         if self.linker is None:
@@ -180,9 +177,9 @@ class DocAnswerer:
             src, facts = self._product_source(n, pid, ["amount", "tenor", "rate"])
             sources.append(src)
             figures = "，".join(facts.values())
-            lines.append(f"{n - 1}. {pm.name}：{pm.summary.rstrip('。')}" + (f"（{figures}）" if figures else "") + f"[{n}]。")
+            lines.append(f"- {pm.name}：{pm.summary.rstrip('。')}" + (f"（{figures}）" if figures else "") + f"[{n}]。")
         if len(lines) == 1:
             return None
         text = (lines[0] + "可以了解以下产品：\n" + "\n".join(lines[1:])
-                + f"\n能否办理、额度和利率{_CAVEAT}，可在App申请或到网点咨询客户经理。")
+                + "\n可在App申请或到网点咨询客户经理。")
         return DocAnswer("industry", text, sources, fitting, confidence=round(min(1.0, top.score), 4))

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from agents.common.grounding import check_grounding
 from agents.customer_service.doc_answers import DocAnswerer, asked_attributes, product_facts
 from agents.customer_service.topic_check import check_topic
 from kb.linking.linker import EntityLinker
@@ -21,10 +22,12 @@ def test_comparison_is_a_side_by_side_table_from_both_documents(docs, corpus):
     a = docs.answer("税务贷跟发票贷有啥区别", ["prod_tax_loan", "prod_invoice_loan"])
     assert a.kind == "compare" and [s.id for s in a.sources] == ["prod_tax_loan", "prod_invoice_loan"]
     tax, inv = corpus.products["prod_tax_loan"].meta, corpus.products["prod_invoice_loan"].meta
-    rows = {line.split("|")[1].strip(): line for line in a.text.splitlines() if line.startswith("| ")}
-    assert {"年化利率", "额度", "期限", "申请条件"} <= set(rows)
-    assert f"{tax.rate_pct.max:g}%" in rows["年化利率"] and f"{inv.rate_pct.max:g}%" in rows["年化利率"]
-    assert f"{tax.amount_wan.max:g}万" in rows["额度"] and "审批结果" in a.text
+    header, _, *rows = [line for line in a.text.splitlines() if line.startswith("|")]
+    assert all(h in header for h in ("年化利率", "额度", "期限", "申请条件"))
+    tax_row, inv_row = rows  # one row per product: every figure of a row from the document it cites
+    assert "[1]" in tax_row and f"{tax.rate_pct.max:g}%" in tax_row and f"{tax.amount_wan.max:g}万" in tax_row
+    assert "[2]" in inv_row and f"{inv.rate_pct.max:g}%" in inv_row and f"{tax.rate_pct.max:g}%" not in inv_row
+    assert check_grounding(a.text, {str(s.n): s.text for s in a.sources}).grounded
 
 
 def test_attribute_question_quotes_only_that_fact_with_its_citation(docs, corpus):
@@ -54,7 +57,9 @@ def test_trade_financing_question_lists_the_fitting_products(docs, corpus):
     assert a.kind == "industry" and a.sources[0].id == "supermarket"
     fitting = set(corpus.industries["supermarket"].meta.fitting_products)
     assert {s.id for s in a.sources[1:]} <= fitting and "prod_working_capital" in {s.id for s in a.sources}
+    assert check_grounding(a.text, {str(s.n): s.text for s in a.sources}).grounded
     assert docs.answer("今天天气怎么样", []) is None
+    assert docs.answer("个人住房贷款利率是多少", []) is None  # a trade word in passing is not a business
 
 
 def test_attribute_words():
