@@ -26,15 +26,20 @@ from typing import Any
 from agents.customer_service.schemas import Source
 from kb.schema import ProductDoc
 
-_COMPARE = re.compile(r"区别|不同|差别|差异|不一样|哪个(好|划算|合适|更)|对比|比较|比一比|还是.{1,8}(好|合适|划算)|有啥两样|异同")
+COMPARE = re.compile(r"区别|不同|差别|差异|不一样|哪个.{0,4}(好|划算|合适|更|低|高|便宜|快|多|少|省)|对比|比较|比一比|比比|比一下|"
+                     r"还是.{1,8}(好|合适|划算)|有啥两样|异同")
 #: the customer describes a business of their own (not "个人住房贷款": a trade word in passing)
 _TRADE_CUE = re.compile(r"(做|开|养|种|卖|经营|搞|干|从事|跑|承包|加工|批发|生产)|(行业|生意|店|厂|场|公司|档口|摊|作坊|合作社|农场|门店|个体户)")
+#: words of a business description that name no trade (the linker may still score them)
+_GENERIC_TERMS = frozenset({"规模", "扩大", "周转", "资金", "经营", "生意", "公司", "门店", "个体", "合作社", "家庭农场", "农户",
+                            "小老板", "工厂", "设备", "进货", "批发", "零售", "加工", "养殖", "种植", "销售", "服务"})
 _FINANCE = re.compile(r"贷|借|融资|资金|缺钱|周转|钱不够|用钱|金融|产品|适合|办什么|能办|支持|扶持|额度|利率")
 #: attribute → words that ask for it (checked in order; several may be asked at once)
 ATTRIBUTES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("rate", re.compile(r"利率|利息|年化|息多少|费率|几厘|多少息|贵不贵|成本")),
     ("amount", re.compile(r"额度|最多|最高|贷多少|借多少|能贷多|能借多|多少钱|上限|最少|起贷|多大")),
-    ("tenor", re.compile(r"期限|几年|多少年|几个月|多长时间还|贷多久|借多久|最长|用多久|多久还")),
+    ("tenor", re.compile(r"期限|几年|多少年|几个月|多长时间还|[贷借用]多久|[贷借用]多长时间|最长|多久还")),
+    ("validity", re.compile(r"有效期|循环")),  # no front-matter fact: the passages answer it
     ("eligibility", re.compile(r"条件|要求|门槛|资格|谁能|准入|什么人|哪些人|符合|满足|能不能(申请|办|贷)|可以(申请|办)吗|我能办|能申请吗")),
     ("documents", re.compile(r"材料|资料|证件|准备什么|准备啥|带什么|带啥|要啥|需要什么|需要哪些|提供什么|提供哪些")),
     ("fees", re.compile(r"手续费|费用|收费|收不收钱|要钱吗|免费|管理费|服务费")),
@@ -55,6 +60,8 @@ class DocAnswer:
     products: list[str] = field(default_factory=list)
     #: 1.0 when the customer named the product(s); the linker's score for a trade named in passing
     confidence: float = 1.0
+    #: every attribute asked is a front-matter fact (rate, amount …): more exact than any sentence
+    specific: bool = False
 
 
 def _range(r: Any, unit: str, scale: str = "") -> str:
@@ -122,14 +129,16 @@ class DocAnswerer:
         return Source(n=n, kind="kb", id=pid, title=m.name, section="产品要素", source=doc.path, text=text[:600]), lines
 
     # --- answers --------------------------------------------------------------------------------
-    def answer(self, query: str, products: list[str]) -> DocAnswer | None:
+    def answer(self, query: str, products: list[str], industries: list[str] = ()) -> DocAnswer | None:
+        """``industries``: industry documents the KB retrieval ranked for this query, best first — the
+        trade when the linker's dictionary does not know the customer's word for it (修车铺, 养猪)."""
         products = [p for p in products if p in self.products]
-        if len(products) >= 2 and _COMPARE.search(query):
+        if len(products) >= 2 and COMPARE.search(query):
             return self.compare(products[:2])
         if products:
             return self.product(products[0], asked_attributes(query))
         if _FINANCE.search(query) and _TRADE_CUE.search(query):
-            return self.industry(query)
+            return self.industry(query, [i for i in industries if i in self.industries])
         return None
 
     def compare(self, pids: list[str]) -> DocAnswer:
@@ -150,20 +159,26 @@ class DocAnswerer:
         m: ProductDoc = self.products[pid].meta  # type: ignore[assignment]
         keys = [a for a in attrs if a != "overview"] or ["overview", "amount", "tenor", "rate"]
         src, lines = self._product_source(1, pid, keys)
-        if attrs and not lines and "overview" not in attrs:
-            return None  # the question asks something the document's facts do not hold
+        if any(a != "overview" and a not in lines for a in attrs):
+            return None  # the question asks something the document's facts do not hold (fully)
         body = [f"{m.summary.rstrip('。')}[1]。"] if "overview" in keys and "overview" not in lines else []
         body += [f"{line.rstrip('。')}[1]。" for line in lines.values()]
-        return DocAnswer("product", f"关于{m.name}：" + "".join(body), [src], [pid])
+        specific = any(a not in ("overview", "apply") for a in attrs)
+        return DocAnswer("product", f"关于{m.name}：" + "".join(body), [src], [pid], specific=specific)
 
-    def industry(self, query: str) -> DocAnswer | None:
-        if self.linker is None:
+    def industry(self, query: str, retrieved: list[str] = ()) -> DocAnswer | None:
+        result = self.linker.link(query, top_k=5) if self.linker is not None else None
+        ranked = [c for c in (result.candidates if result else []) if c.score >= self.min_industry_score * 0.5]
+        # the trade word decides, not a generic one the customer also used (扩大规模 is not 生猪规模养殖)
+        ranked.sort(key=lambda c: -sum(e.weight for e in c.evidence if e.term not in _GENERIC_TERMS))
+        top = ranked[0] if ranked and any(e.term not in _GENERIC_TERMS for e in ranked[0].evidence) else None
+        if top is not None and top.score >= self.min_industry_score * 0.5:
+            segment, confidence = top.segment, round(min(1.0, top.score), 4)
+        elif retrieved:
+            segment, confidence = retrieved[0], 0.5  # the retriever's pick: no dictionary evidence
+        else:
             return None
-        result = self.linker.link(query, top_k=2)
-        top = result.candidates[0] if result.candidates else None
-        if top is None or top.score < self.min_industry_score:
-            return None
-        doc = self.industries[top.segment]
+        doc = self.industries[segment]
         meta = doc.meta
         need = re.sub(r"(^|\s)[-*]\s*", " ", body_sections(doc.body).get("典型融资需求", "")).strip()
         ind_text = f"{meta.name}：{need}" if need else meta.name
@@ -182,4 +197,4 @@ class DocAnswerer:
             return None
         text = (lines[0] + "可以了解以下产品：\n" + "\n".join(lines[1:])
                 + "\n可在App申请或到网点咨询客户经理。")
-        return DocAnswer("industry", text, sources, fitting, confidence=round(min(1.0, top.score), 4))
+        return DocAnswer("industry", text, sources, fitting, confidence=confidence)

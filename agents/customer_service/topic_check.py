@@ -6,6 +6,9 @@ product). The FAQ matcher scores wording; this check looks at the *entities* of 
 
 * a product the customer names must be one of the entry's products, or the entry must be a general
   one (no products) of the same business line (loans, accounts, wealth, cross-border …);
+* a comparison of two products is not answered by an entry that compares nothing;
+* an attribute asked about a named product (rate, amount, tenor, documents, fees) must be in the
+  entry's answer;
 * a distinctive topic word the customer uses (信用卡, 外汇, 公积金, U盾 …, grouped with their
   synonyms) must appear in the entry (question, similar questions or answer).
 
@@ -14,8 +17,10 @@ Pure functions over the corpus' own entries; no threshold to learn.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from agents.customer_service.doc_answers import COMPARE, asked_attributes
 from kb.schema import FaqEntry
 from kb.textnorm import normalize
 
@@ -50,10 +55,25 @@ def topic_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
     return [(next(w for w in group if w in low), group) for group in TOPIC_GROUPS if any(w in low for w in group)]
 
 
+#: what an answer about an attribute must mention (asked about a named product: "经营贷能贷几年" is
+#: not answered by the entry on approval times, though both ask "how long")
+ATTRIBUTE_EVIDENCE = {"rate": re.compile(r"利率|年化|利息"), "amount": re.compile(r"\d+(?:\.\d+)?万"),
+                      "tenor": re.compile(r"期限|\d+个月|最长\d+年|\d+至\d+年"),
+                      "documents": re.compile(r"材料|资料|证件|执照|身份证|报表"), "fees": re.compile(r"费|免")}
+
+
 def check_topic(query: str, query_products: list[str], entry: FaqEntry,
                 product_categories: dict[str, str]) -> TopicVerdict:
     """Whether ``entry`` may be shown verbatim as the answer to ``query``."""
     text = entry_text(entry)
+    if len(query_products) >= 2 and COMPARE.search(query) and not COMPARE.search(entry.question):
+        return TopicVerdict(False, "comparison")  # a comparison is answered side by side, not by one entry
+    if query_products:
+        answer = normalize(entry.answer)
+        for attr in asked_attributes(query):
+            evidence = ATTRIBUTE_EVIDENCE.get(attr)
+            if evidence is not None and not evidence.search(answer):
+                return TopicVerdict(False, f"attribute:{attr}")
     for pid in query_products:
         if pid in entry.products:
             continue

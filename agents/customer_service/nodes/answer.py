@@ -103,12 +103,15 @@ class AnswerNodes:
         return {"draft": reply.model_dump(), "pending_handoff": pending, "unresolved_turns": unresolved}
 
     def _answer_from_kb(self, state: CsState, u: Understanding, ctx: TurnContext) -> BotReply:
-        """A comparison or a trade's financing question is answered from the documents' facts; other
-        questions from the retrieved passages' sentences, and, when no sentence answers, from the
-        named product's facts (doc_answers.py); else "not sure"."""
+        """A comparison, a trade's financing question or a product attribute that is a document fact
+        (rate, amount, tenor …) is answered from the documents' facts; other questions from the
+        retrieved passages' sentences, and, when no sentence answers, from the named product's
+        overview (doc_answers.py); else "not sure"."""
         deps = self.deps
-        doc = deps.docs.answer(u.query, u.products) if deps.docs is not None else None
-        if doc is not None and doc.kind in ("compare", "industry"):
+        retrieved = [p for p in state.get("passages") or []]
+        industries = list(dict.fromkeys(p["doc_id"] for p in retrieved[:3] if p.get("doc_type") == "industry"))
+        doc = deps.docs.answer(u.query, u.products, industries) if deps.docs is not None else None
+        if doc is not None and (doc.kind in ("compare", "industry") or doc.specific):
             return self._phrase(u, ctx, doc.sources, doc.text, doc.confidence, rewrite=doc.kind != "compare")
         passages = relevant(u.query, [_Passage(p) for p in state.get("passages") or []], deps.passage_min_overlap)
         ranked = passages[:deps.max_sources]
