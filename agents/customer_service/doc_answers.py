@@ -31,8 +31,8 @@ COMPARE = re.compile(r"区别|不同|差别|差异|不一样|哪个.{0,4}(好|�
 #: the customer describes a business of their own (not "个人住房贷款": a trade word in passing)
 _TRADE_CUE = re.compile(r"(做|开|养|种|卖|经营|搞|干|从事|跑|承包|加工|批发|生产)|(行业|生意|店|厂|场|公司|档口|摊|作坊|合作社|农场|门店|个体户)")
 #: words of a business description that name no trade (the linker may still score them)
-_GENERIC_TERMS = frozenset({"规模", "扩大", "周转", "资金", "经营", "生意", "公司", "门店", "个体", "合作社", "家庭农场", "农户",
-                            "小老板", "工厂", "设备", "进货", "批发", "零售", "加工", "养殖", "种植", "销售", "服务"})
+_GENERIC_TERMS = frozenset({"规模", "扩大", "周转", "资金", "经营", "生意", "公司", "门店", "个体", "小老板", "工厂", "设备",
+                            "进货", "销售", "服务"})
 _FINANCE = re.compile(r"贷|借|融资|资金|缺钱|周转|钱不够|用钱|金融|产品|适合|办什么|能办|支持|扶持|额度|利率")
 #: attribute → words that ask for it (checked in order; several may be asked at once)
 ATTRIBUTES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -41,7 +41,7 @@ ATTRIBUTES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("tenor", re.compile(r"期限|几年|多少年|几个月|多长时间还|[贷借用]多久|[贷借用]多长时间|最长|多久还")),
     ("validity", re.compile(r"有效期|循环")),  # no front-matter fact: the passages answer it
     ("eligibility", re.compile(r"条件|要求|门槛|资格|谁能|准入|什么人|哪些人|符合|满足|能不能(申请|办|贷)|可以(申请|办)吗|我能办|能申请吗")),
-    ("documents", re.compile(r"材料|资料|证件|准备什么|准备啥|带什么|带啥|要啥|需要什么|需要哪些|提供什么|提供哪些")),
+    ("documents", re.compile(r"材料|资料|证件|需要准备|要准备|准备什么|准备啥|带什么|带啥|要啥|需要什么|需要哪些|提供什么|提供哪些")),
     ("fees", re.compile(r"手续费|费用|收费|收不收钱|要钱吗|免费|管理费|服务费")),
     ("repayment", re.compile(r"怎么还|如何还|还款方式|还款|提前还")),
     ("apply", re.compile(r"怎么申请|如何申请|怎么办理|如何办理|怎么开通|流程|步骤|在哪办|哪里办|怎么弄|咋弄|咋办理|咋申请|怎么贷|怎么开")),
@@ -100,8 +100,18 @@ def body_sections(body: str) -> dict[str, str]:
     return out
 
 
-def asked_attributes(query: str) -> list[str]:
-    return [name for name, pattern in ATTRIBUTES if pattern.search(query)]
+_QUESTION = re.compile(r"多少|几|多高|多长|多久|哪些|什么|啥|怎么|咋|如何|高不高|贵不贵|收不收|要不要|吗|不|没")
+
+
+def asked_attributes(query: str, asked: bool = False) -> list[str]:
+    """The attributes the query mentions; with ``asked``, only those it asks about (a question word
+    within a few characters: "POS机降费率是真的吗" mentions the rate but asks about a call)."""
+    out = []
+    for name, pattern in ATTRIBUTES:
+        m = pattern.search(query)
+        if m and (not asked or _QUESTION.search(query[max(0, m.start() - 4):m.end() + 5])):
+            out.append(name)
+    return out
 
 
 class DocAnswerer:
@@ -166,13 +176,24 @@ class DocAnswerer:
         specific = any(a not in ("overview", "apply") for a in attrs)
         return DocAnswer("product", f"关于{m.name}：" + "".join(body), [src], [pid], specific=specific)
 
-    def industry(self, query: str, retrieved: list[str] = ()) -> DocAnswer | None:
+    def _linked_trade(self, query: str):
+        """The linker's candidate for the trade the customer names (by its trade words), or None."""
         result = self.linker.link(query, top_k=5) if self.linker is not None else None
         ranked = [c for c in (result.candidates if result else []) if c.score >= self.min_industry_score * 0.5]
         # the trade word decides, not a generic one the customer also used (扩大规模 is not 生猪规模养殖)
         ranked.sort(key=lambda c: -sum(e.weight for e in c.evidence if e.term not in _GENERIC_TERMS))
-        top = ranked[0] if ranked and any(e.term not in _GENERIC_TERMS for e in ranked[0].evidence) else None
-        if top is not None and top.score >= self.min_industry_score * 0.5:
+        return ranked[0] if ranked and any(e.term not in _GENERIC_TERMS for e in ranked[0].evidence) else None
+
+    def trade_of(self, query: str, products: list[str] = ()) -> str | None:
+        """The industry of a financing question about the customer's own trade (no product named)."""
+        if products or not (_FINANCE.search(query) and _TRADE_CUE.search(query)):
+            return None
+        top = self._linked_trade(query)
+        return top.segment if top is not None else None
+
+    def industry(self, query: str, retrieved: list[str] = ()) -> DocAnswer | None:
+        top = self._linked_trade(query)
+        if top is not None:
             segment, confidence = top.segment, round(min(1.0, top.score), 4)
         elif retrieved:
             segment, confidence = retrieved[0], 0.5  # the retriever's pick: no dictionary evidence

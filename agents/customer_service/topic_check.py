@@ -9,6 +9,7 @@ product). The FAQ matcher scores wording; this check looks at the *entities* of 
 * a comparison of two products is not answered by an entry that compares nothing;
 * an attribute asked about a named product (rate, amount, tenor, documents, fees) must be in the
   entry's answer;
+* a financing question about the customer's own trade is not answered by the product catalogue entry;
 * a distinctive topic word the customer uses (信用卡, 外汇, 公积金, U盾 …, grouped with their
   synonyms) must appear in the entry (question, similar questions or answer).
 
@@ -57,20 +58,25 @@ def topic_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
 
 #: what an answer about an attribute must mention (asked about a named product: "经营贷能贷几年" is
 #: not answered by the entry on approval times, though both ask "how long")
-ATTRIBUTE_EVIDENCE = {"rate": re.compile(r"利率|年化|利息"), "amount": re.compile(r"\d+(?:\.\d+)?万"),
+ATTRIBUTE_EVIDENCE = {"rate": re.compile(r"利率|年化|利息|费率"), "amount": re.compile(r"\d+(?:\.\d+)?万"),
                       "tenor": re.compile(r"期限|\d+个月|最长\d+年|\d+至\d+年"),
-                      "documents": re.compile(r"材料|资料|证件|执照|身份证|报表"), "fees": re.compile(r"费|免")}
+                      "documents": re.compile(r"材料|资料|证件|执照|身份证|报表"), "fees": re.compile(r"手续费|费率|收费|免收|管理费|年费|\d+(?:\.\d+)?%")}
+#: an entry listing this many products is the catalogue: it does not answer one trade's question
+CATALOGUE_SIZE = 4
 
 
 def check_topic(query: str, query_products: list[str], entry: FaqEntry,
-                product_categories: dict[str, str]) -> TopicVerdict:
-    """Whether ``entry`` may be shown verbatim as the answer to ``query``."""
+                product_categories: dict[str, str], trade: str | None = None) -> TopicVerdict:
+    """Whether ``entry`` may be shown verbatim as the answer to ``query``. ``trade``: the industry the
+    customer says they work in, when they ask about financing for it (doc_answers.DocAnswerer.trade_of)."""
     text = entry_text(entry)
+    if trade and len(entry.products) >= CATALOGUE_SIZE:
+        return TopicVerdict(False, f"trade:{trade}")
     if len(query_products) >= 2 and COMPARE.search(query) and not COMPARE.search(entry.question):
         return TopicVerdict(False, "comparison")  # a comparison is answered side by side, not by one entry
     if query_products:
         answer = normalize(entry.answer)
-        for attr in asked_attributes(query):
+        for attr in asked_attributes(query, asked=True):
             evidence = ATTRIBUTE_EVIDENCE.get(attr)
             if evidence is not None and not evidence.search(answer):
                 return TopicVerdict(False, f"attribute:{attr}")

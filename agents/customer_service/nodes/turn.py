@@ -171,10 +171,11 @@ class CsNodes:
         """Mark the candidates whose entry is about something else (topic_check.py); a candidate that
         agrees and passes the threshold moves ahead of one that does not."""
         deps = self.deps
+        trade = deps.docs.trade_of(u.query, u.products) if deps.docs is not None and hits else None
         for h in hits:
             entry = deps.matcher.by_id.get(h.faq_id)
             if entry is not None:
-                verdict = check_topic(u.query, u.products, entry, deps.product_categories)
+                verdict = check_topic(u.query, u.products, entry, deps.product_categories, trade)
                 h.topic_ok, h.topic_reason = verdict.agrees, verdict.reason
         if hits and not hits[0].topic_ok:
             ok = [h for h in hits if h.topic_ok and h.score >= deps.matcher.params.threshold]
