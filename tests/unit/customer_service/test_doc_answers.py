@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -83,3 +84,15 @@ def test_bot_answers_a_comparison_and_never_a_wrong_verbatim_entry(make_bot):
     assert cmp_.reply.outcome == "grounded" and {s.id for s in cmp_.reply.sources} == {"prod_tax_loan", "prod_invoice_loan"}
     assert cmp_.reply.disclosures == [] or "loan_terms" in cmp_.reply.disclosures
     assert card.reply.faq_id is None  # no credit-card entry: not the debit-card one
+
+
+def test_model_may_rephrase_a_product_fact_answer_only_within_its_document(make_bot):
+    from tests.unit.customer_service.test_llm_paths import fake, send
+
+    understanding = json.dumps({"intent": "product_inquiry", "query": "税务贷最多能贷多少", "products": ["prod_tax_loan"],
+                                "slots": {}})
+    ok = send(make_bot(llm=fake(understanding, "税务贷的额度是10万至300万元[1]。")), "税务贷最多能贷多少")
+    assert ok.outcome == "grounded" and ok.llm == "llm" and ok.text.startswith("税务贷的额度是10万至300万元[1]")
+    assert [s.id for s in ok.sources] == ["prod_tax_loan"]
+    bad = send(make_bot(llm=fake(understanding, "税务贷最高能贷800万元[1]。")), "税务贷最多能贷多少")
+    assert bad.llm == "fallback" and bad.llm_reason == "ungrounded" and "800" not in bad.text and "300万元[1]" in bad.text
