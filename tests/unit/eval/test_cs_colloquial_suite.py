@@ -4,6 +4,7 @@ the four rates per behaviour, with answered-correct over the answerable cases.""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from agents.customer_service.schemas import BotReply, Handoff, Source
@@ -79,5 +80,6 @@ def test_run_reports_rates_per_behaviour(tmp_path):
 
     summary = run_all([Few()], ctx, tmp_path, workers=1)["suites"]["customer_service_colloquial"]["summary"]
     assert summary["compare_answered_correct"] == 1.0  # a comparison needs no index: the documents' facts
-    assert summary["account_authenticated"] == 1.0 and summary["handoff_handed_off"] == 1.0
+    outputs = [json.loads(line)["output"] for line in (tmp_path / "customer_service_colloquial" / "results.jsonl").read_text().splitlines()]
+    assert summary["account_authenticated"] == 1.0 and summary["handoff_handed_off"] == 1.0, outputs
     assert summary["answerable_correct"] == 1.0 and summary["answered_wrong"] == 0.0
