@@ -43,8 +43,14 @@ def build_deps(corpus: Any, *, embedder: Any = None, kb: Any = None, llm: Any = 
     return CsDeps(compliance=compliance, guard=guard, matcher=matcher, lexicon=ProductLexicon.from_corpus(corpus),
                   kb=kb, llm=llm, accounts=accounts, embed_query=embed_one if matcher.uses_dense else None,
                   llm_timeout_s=llm_timeout_s, kb_vector=kb_vector,
-                  docs=DocAnswerer(corpus, EntityLinker.from_corpus(corpus)),  # lexical linking: no model load
+                  docs=DocAnswerer(corpus, industry_linker(corpus)),
                   product_categories={pid: d.meta.category for pid, d in corpus.products.items()})
+
+
+def industry_linker(corpus: Any) -> EntityLinker | None:
+    """Lexical linking of the customer's trade (no model load); None for a corpus without industries
+    (the bot then answers product questions from the documents and trade questions from passages)."""
+    return EntityLinker.from_corpus(corpus) if corpus.industries else None
 
 
 def kb_vector_map(embedder: Any, kb: Any):

@@ -96,3 +96,17 @@ def test_model_may_rephrase_a_product_fact_answer_only_within_its_document(make_
     assert [s.id for s in ok.sources] == ["prod_tax_loan"]
     bad = send(make_bot(llm=fake(understanding, "税务贷最高能贷800万元[1]。")), "税务贷最多能贷多少")
     assert bad.llm == "fallback" and bad.llm_reason == "ungrounded" and "800" not in bad.text and "300万元[1]" in bad.text
+
+
+def test_a_corpus_without_industries_still_builds_the_bot(corpus, tmp_path):
+    import shutil
+
+    from agents.customer_service.build import build_deps
+    from kb.corpus import load_corpus
+    from tests.unit.customer_service.conftest import CORPUS
+
+    for folder in ("products", "policies", "faq"):
+        shutil.copytree(CORPUS / folder, tmp_path / folder)
+    deps = build_deps(load_corpus(tmp_path))
+    assert deps.docs is not None and deps.docs.answer("开了个小超市，想借点钱进货", []) is None
+    assert deps.docs.answer("税务贷最多能贷多少", ["prod_tax_loan"]).kind == "product"
