@@ -108,7 +108,7 @@ class AnswerNodes:
         retrieved passages' sentences, and, when no sentence answers, from the named product's
         overview (doc_answers.py); else "not sure"."""
         deps = self.deps
-        retrieved = [p for p in state.get("passages") or []]
+        retrieved = state.get("passages") or []
         industries = list(dict.fromkeys(p["doc_id"] for p in retrieved[:3] if p.get("doc_type") == "industry"))
         doc = deps.docs.answer(u.query, u.products, industries) if deps.docs is not None else None
         if doc is not None and (doc.kind in ("compare", "industry") or doc.specific):

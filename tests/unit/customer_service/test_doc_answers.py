@@ -98,7 +98,7 @@ def test_model_may_rephrase_a_product_fact_answer_only_within_its_document(make_
     assert bad.llm == "fallback" and bad.llm_reason == "ungrounded" and "800" not in bad.text and "300万元[1]" in bad.text
 
 
-def test_a_corpus_without_industries_still_builds_the_bot(corpus, tmp_path):
+def test_a_corpus_without_industries_still_builds_the_bot(tmp_path):
     import shutil
 
     from agents.customer_service.build import build_deps
