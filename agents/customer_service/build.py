@@ -10,9 +10,11 @@ from typing import Any
 import numpy as np
 
 from agents.customer_service.context import CsDeps
+from agents.customer_service.doc_answers import DocAnswerer
 from agents.customer_service.faq_match import FaqMatcher, MatchParams, load_params
 from agents.customer_service.memo import MemoKB, MemoMatcher
 from agents.customer_service.understand import ProductLexicon
+from kb.linking.linker import EntityLinker
 from tools.cs.accounts import AccountStore
 from tools.cs.guard import CsGuard
 from tools.cs.guard_patterns import ATTACK_EXEMPLARS
@@ -40,7 +42,15 @@ def build_deps(corpus: Any, *, embedder: Any = None, kb: Any = None, llm: Any = 
         kb = MemoKB(kb, memo) if kb is not None else None
     return CsDeps(compliance=compliance, guard=guard, matcher=matcher, lexicon=ProductLexicon.from_corpus(corpus),
                   kb=kb, llm=llm, accounts=accounts, embed_query=embed_one if matcher.uses_dense else None,
-                  llm_timeout_s=llm_timeout_s, kb_vector=kb_vector)
+                  llm_timeout_s=llm_timeout_s, kb_vector=kb_vector,
+                  docs=DocAnswerer(corpus, industry_linker(corpus)),
+                  product_categories={pid: d.meta.category for pid, d in corpus.products.items()})
+
+
+def industry_linker(corpus: Any) -> EntityLinker | None:
+    """Lexical linking of the customer's trade (no model load); None for a corpus without industries
+    (the bot then answers product questions from the documents and trade questions from passages)."""
+    return EntityLinker.from_corpus(corpus) if corpus.industries else None
 
 
 def kb_vector_map(embedder: Any, kb: Any):

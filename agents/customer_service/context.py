@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.customer_service.doc_answers import DocAnswerer
 from agents.customer_service.faq_match import FaqMatcher
 from agents.customer_service.schemas import BotReply
 from agents.customer_service.understand import ProductLexicon
@@ -43,9 +44,13 @@ class CsDeps:
     llm_timeout_s: float = 20.0
     kb_k: int = 5
     passage_min_overlap: float = 0.5  # share of the query's content bigrams a passage (and a quoted sentence) must contain
-    #: customer-facing document types; industry research and internal policies are staff material
-    answer_doc_types: tuple[str, ...] = ("faq", "product")
+    #: document types the grounded answer may quote. Industry documents answer "is there a loan for my
+    #: trade" (issue #17); the policy documents of this corpus are internal (credit rules, QA rubric)
+    answer_doc_types: tuple[str, ...] = ("faq", "product", "industry")
     max_sources: int = 3
+    #: answers from product/industry documents when no FAQ answers verbatim (doc_answers.py)
+    docs: DocAnswerer | None = None
+    product_categories: dict[str, str] = field(default_factory=dict)  # product id → category (topic check)
 
 
 @dataclass

@@ -38,6 +38,9 @@ class FaqHit(BaseModel):
     products: list[str] = Field(default_factory=list)
     disclosure: str | None = None
     matched_text: str = ""
+    #: the entry talks about what was asked (agents/customer_service/topic_check.py); only then verbatim
+    topic_ok: bool = True
+    topic_reason: str = ""
 
 
 class Source(BaseModel):

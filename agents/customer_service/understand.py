@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from agents.customer_service.schemas import Understanding
-from kb.textnorm import normalize
+from kb.textnorm import normalize, normalize_query
 from tools.cs.phrases import contains_any
 from tools.cs.policy import CsCompliance
 
@@ -21,11 +21,23 @@ _ACCOUNT = [re.compile(p) for p in (
     r"我的?(贷款|申请|那笔贷款|借款|贷款申请)(批|审批|审核|通过)(了|下来)?(没|吗|没有|了吗)",
     r"我的?(贷款|借款)?(还剩|还欠|还差)(多少|几)",
     r"我(的)?(这个月|下个月|本月|下期|这期)(要|应该|需要)?还(多少|几)",
-    r"我的?(贷款|借款)(什么时候|哪天|几号)(到期|还款|扣款)",
+    r"我的?(贷款|借款)(什么时候|啥时候|哪天|几号)(到期|还款|扣款)",
+    r"我(的)?(这个月|下个月|本月|这期|下期|上个月|上期)(的)?(月供|利息|还款|账单|本金)(是|要|有)?(多少|几)",
     r"我(的)?(账户|帐户|卡)(里)?(还有|还剩)?(多少钱|余额)",
     r"(我的?|本人)(贷款|借款|申请)(状态|进度|情况)(怎么样|如何|查询)?",
     r"(余额|贷款|还款|进度).{0,4}(尾号|账号)\*?\d{0,4}",
     r"(?i)(?<![a-z0-9])LN\d{4,}",  # a loan number: only its owner's records can answer
+    # issue #17: the customer's own limit, repayments, balance or status, however colloquially asked
+    r"我(的|这边|现在|目前)?(可用|剩余|授信|贷款|信用卡|卡)?(的)?额度(现在|还|目前)?(是|有|剩|还剩|还有)?(多少|几|多大)",
+    r"(上个?月|这个?月|本月|上期|这期|本期|昨天|今天|前天|上次)(的)?(贷款|款|钱|月供|利息|那期)?(还|扣|交|划)(了|上|掉|款)?(没|吗|没有|了吗|成功)",
+    r"我的?(贷款|借款|那笔贷款|这笔贷款|那笔钱|钱)?(还剩|还欠|还差|还有)(多少|几)(钱|期|没还)?",
+    r"我(现在|目前|总共|一共)?(还)?欠(多少|你们|银行)",
+    r"我的?(贷款|借款|钱|款)(放款|放下来|到账|下来)(了)?(没|吗|没有)",
+    r"我(是不是|有没有|是否)(逾期|欠款|欠费|上了?征信|被拉黑)",
+    r"我的?(月供|利息|还款日|账单日|每期|每个月)(要|应该|得)?(还|交|是)?(多少|几号|哪天|什么时候)",
+    r"(帮我|给我|替我)(查|看|瞅)(一下|下|查|看)?.{0,6}(额度|余额|还款|贷款|账单|进度|明细|流水|欠款|利息|月供)",
+    r"我的?(申请|贷款|借款).{0,4}(到哪一步|怎么样了|咋样了|有结果|批没批|审完)",
+    r"(我|我的)(卡|账户|帐户)(里)?(还有|还剩)(多少|钱)",
 )]
 _CHITCHAT = re.compile(
     r"^(你好|您好|嗨|哈喽|hello|hi|hey|在吗|在不在|有人吗|早上好|下午好|晚上好|谢谢|谢谢你|多谢|感谢|好的|好|嗯|嗯嗯|ok|明白了|知道了|"
@@ -163,9 +175,15 @@ def strip_masked(text: str) -> str:
     return _PII_WORDS.sub("", _MASKED.sub("", text)).strip(" ，,。") or text
 
 
+def message_text(message: str) -> str:
+    """The text every matching step uses: normalised (traditional, typos, fillers), masked numbers removed.
+    One function for the guard's embedding, understanding and retrieval, so their query vectors agree."""
+    return strip_masked(normalize_query(message))
+
+
 def understand(text: str, topic: dict | None, compliance: CsCompliance, lexicon: ProductLexicon) -> Understanding:
     """The deterministic understanding of one (masked) message in its conversation."""
-    norm = strip_masked(normalize(text).strip())
+    norm = message_text(text)
     products = lexicon.find(norm)
     follow = is_follow_up(norm, topic, products)
     query = resolve_follow_up(norm, topic or {}, lexicon) if follow else norm

@@ -3,7 +3,8 @@
 A case: input {message, history?} (history = earlier customer messages in the same session);
 expected {faq_id, handoff}. Correct when: a hand-off is expected and the bot handed off; else the
 bot answered with the expected FAQ entry (verbatim); else (faq_id null: not in the knowledge base)
-the bot did not answer with any FAQ entry. ``correct_lenient`` also accepts a grounded answer whose
+the bot did not answer with any FAQ entry. ``wrong_verbatim`` counts approved answers shown verbatim
+for another entry (or for a question no entry answers). ``correct_lenient`` also accepts a grounded answer whose
 first citation is the expected FAQ entry. Sessions are fresh per case, customer ``eval_customer``
 (no account records: account questions must be handed off for identity verification).
 
@@ -97,6 +98,7 @@ class CustomerServiceSuite(Suite):
     dataset = "customer_service.jsonl"
     description = "客服: paraphrased/colloquial/typo/traditional questions → FAQ answer or hand-off (target ≥ 90%)"
     ungated = Suite.ungated | {"latency_p50_ms", "latency_p95_ms"}
+    lower_is_better = frozenset({"wrong_verbatim"})
 
     def setup(self, ctx):
         bot = build_bot(ctx)
@@ -117,9 +119,12 @@ class CustomerServiceSuite(Suite):
         else:
             correct = lenient = r.faq_id is None
         judged, judges = judge_reply(sut, case, r)
+        # issue #17: an approved answer about something else is worse than a hand-off; counted apart
+        wrong_verbatim = r.outcome == "faq" and r.faq_id != exp_faq and not exp_handoff
         return Outcome(passed=correct,
                        scores={"correct": float(correct), "correct_lenient": float(lenient),
-                               "handoff_correct": float(handed_off == exp_handoff), **judged},
+                               "handoff_correct": float(handed_off == exp_handoff),
+                               "wrong_verbatim": float(wrong_verbatim), **judged},
                        output={"outcome": r.outcome, "faq_id": r.faq_id, "confidence": r.confidence,
                                "handoff": r.handoff.reason if r.handoff else None, "text": r.text[:200],
                                "timings_ms": result.timings_ms},

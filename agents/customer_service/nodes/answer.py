@@ -1,15 +1,19 @@
 """The answer policy, the reply check and the hand-off — the nodes that decide what the customer reads.
 
 Answer policy, in order:
-1. a standard question matched at or above the calibrated threshold → the approved answer verbatim,
+1. a standard question matched at or above the calibrated threshold, about the same topic
+   (agents/customer_service/topic_check.py) → the approved answer verbatim,
    with its source (and a hand-off when the FAQ entry or a sensitive topic requires one);
 2. a complaint without such a match → hand-off;
-3. retrieved passages that really share the question's content words → a grounded answer with
+3. a question about a named product (its facts, or two products compared) or about financing for a
+   trade → the facts quoted from the product/industry documents with numbered citations
+   (agents/customer_service/doc_answers.py);
+4. retrieved passages that really share the question's content words → a grounded answer with
    numbered citations (phrased by the model when there is one, and only if the grounding check
    passes; otherwise the extractive answer). A streaming client reads the model's answer live, one
    checked sentence at a time (agents/common/gated_stream.py); from the first sentence that fails,
    the extractive answer finishes it;
-4. otherwise an honest "not sure" with a hand-off offer; N such turns in a row → hand-off.
+5. otherwise an honest "not sure" with a hand-off offer; N such turns in a row → hand-off.
 The check then refuses forbidden promises and unmasked personal data and appends the disclosures
 the compliance policy requires.
 """
@@ -73,7 +77,7 @@ class AnswerNodes:
         if state.get("sensitive"):
             pending = {"reason": "sensitive_topic", "detail": state["sensitive"]}
         best = hits[0] if hits else None
-        if best is not None and best.score >= threshold:
+        if best is not None and best.score >= threshold and best.topic_ok:
             reply = BotReply(text=best.answer, outcome="faq", intent=u.intent, confidence=best.score, faq_id=best.faq_id,
                              sources=[{"n": 1, "kind": "faq", "id": best.faq_id, "title": best.question,
                                        "source": f"faq/{best.category}", "text": best.answer}])
@@ -84,7 +88,7 @@ class AnswerNodes:
             pending = pending or {"reason": "complaint", "detail": ""}
             reply = BotReply(text="", outcome="handoff", intent=u.intent, confidence=best.score if best else 0.0)
         else:
-            reply = self._grounded(state, u, ctx)
+            reply = self._answer_from_kb(state, u, ctx)
             if reply.outcome == "not_sure":
                 unresolved += 1
                 if best is not None:
@@ -98,18 +102,36 @@ class AnswerNodes:
         ctx.timed("answer", t0)
         return {"draft": reply.model_dump(), "pending_handoff": pending, "unresolved_turns": unresolved}
 
-    def _grounded(self, state: CsState, u: Understanding, ctx: TurnContext) -> BotReply:
+    def _answer_from_kb(self, state: CsState, u: Understanding, ctx: TurnContext) -> BotReply:
+        """A comparison, a trade's financing question or a product attribute that is a document fact
+        (rate, amount, tenor …) is answered from the documents' facts; other questions from the
+        retrieved passages' sentences, and, when no sentence answers, from the named product's
+        overview (doc_answers.py); else "not sure"."""
         deps = self.deps
+        retrieved = state.get("passages") or []
+        industries = list(dict.fromkeys(p["doc_id"] for p in retrieved[:3] if p.get("doc_type") == "industry"))
+        doc = deps.docs.answer(u.query, u.products, industries) if deps.docs is not None else None
+        if doc is not None and (doc.kind in ("compare", "industry") or doc.specific):
+            return self._phrase(u, ctx, doc.sources, doc.text, doc.confidence, rewrite=doc.kind != "compare")
         passages = relevant(u.query, [_Passage(p) for p in state.get("passages") or []], deps.passage_min_overlap)
-        sources = passage_sources(passages[:deps.max_sources])
-        extractive = extractive_answer(u.query, sources, min_overlap=deps.passage_min_overlap) if sources else ""
-        if not extractive:
-            return BotReply(text=reply_text("not_sure", hotline=deps.compliance.official_hotline), outcome="not_sure",
-                            intent=u.intent)
         ranked = passages[:deps.max_sources]
-        conf = float(max((p.score or 0.0) for p in ranked)) if ranked else 0.0
+        sources = passage_sources(ranked)
+        extractive = extractive_answer(u.query, sources, min_overlap=deps.passage_min_overlap) if sources else ""
+        if extractive:
+            conf = float(max((p.score or 0.0) for p in ranked)) if ranked else 0.0
+            return self._phrase(u, ctx, sources, extractive, conf)
+        if doc is not None:
+            return self._phrase(u, ctx, doc.sources, doc.text, doc.confidence)
+        return BotReply(text=reply_text("not_sure", hotline=deps.compliance.official_hotline), outcome="not_sure",
+                        intent=u.intent)
+
+    def _phrase(self, u: Understanding, ctx: TurnContext, sources: list, extractive: str, conf: float,
+                rewrite: bool = True) -> BotReply:
+        """The grounded answer: the model's wording of the cited sources when there is a model (each
+        sentence checked: no promise, grounded, anchored), else — or when it fails — the extractive one."""
+        deps = self.deps
         text = extractive
-        if deps.llm is not None:
+        if deps.llm is not None and rewrite:
             system = render("customer_service/grounded_answer.md", passages=sources)
             cited = {str(s.n): s.text for s in sources}
             terms = [a for a, _ in deps.lexicon.names]

@@ -19,8 +19,8 @@ from agents.customer_service.context import CsDeps, TurnContext
 from agents.customer_service.retrieval import search as kb_search
 from agents.customer_service.schemas import BotReply, FaqHit, Understanding
 from agents.customer_service.state import CsState
-from agents.customer_service.understand import same_question, sensitive_topic, strip_masked, subject_of, understand
-from kb.textnorm import normalize
+from agents.customer_service.topic_check import check_topic
+from agents.customer_service.understand import message_text, same_question, sensitive_topic, subject_of, understand
 from prompts.loader import render
 from tools.cs.accounts import answer_account_query
 from tools.cs.guard import GuardVerdict
@@ -48,7 +48,7 @@ class CsNodes:
         if deps.embed_query is not None:
             t0 = time.perf_counter()
             try:  # the text every later step uses: normalised, masked numbers removed
-                ctx.query_vec = deps.embed_query(strip_masked(normalize(message)))
+                ctx.query_vec = deps.embed_query(message_text(message))
             except Exception as exc:  # lexical matching still works without the vector
                 log.warning("query embedding failed (%s); continuing lexical-only", type(exc).__name__)
                 ctx.query_vec = None
@@ -167,12 +167,27 @@ class CsNodes:
         finally:
             ctx.timed("embedding", t0)
 
+    def _topic_checked(self, u: Understanding, hits: list[FaqHit]) -> list[FaqHit]:
+        """Mark the candidates whose entry is about something else (topic_check.py); a candidate that
+        agrees and passes the threshold moves ahead of one that does not."""
+        deps = self.deps
+        trade = deps.docs.trade_of(u.query, u.products) if deps.docs is not None and hits else None
+        for h in hits:
+            entry = deps.matcher.by_id.get(h.faq_id)
+            if entry is not None:
+                verdict = check_topic(u.query, u.products, entry, deps.product_categories, trade)
+                h.topic_ok, h.topic_reason = verdict.agrees, verdict.reason
+        if hits and not hits[0].topic_ok:
+            ok = [h for h in hits if h.topic_ok and h.score >= deps.matcher.params.threshold]
+            hits = ok[:1] + [h for h in hits if h not in ok[:1]]
+        return hits
+
     def retrieve(self, state: CsState, runtime: Runtime[TurnContext]) -> dict:
         ctx, deps = runtime.context, self.deps
         u = Understanding.model_validate(state["understanding"])
         message = state["message"]
         t0 = time.perf_counter()
-        raw_text = strip_masked(normalize(message))
+        raw_text = message_text(message)
         query_vec = None
         if not u.follow_up:
             query_vec = ctx.query_vec if u.query == raw_text else self._embed(ctx, u.query)
@@ -189,9 +204,10 @@ class CsNodes:
             else:
                 hits = (rewritten if rewritten and (not raw or rewritten[0].score >= raw[0].score) else raw)[:3]
             hits = self._same_question_prior(message, (state.get("topic") or {}).get("faq_id"), rewritten, hits)
+        hits = self._topic_checked(u, hits)
         ctx.timed("faq_match", t0)
         passages: list[dict] = []
-        best = hits[0].score if hits else 0.0
+        best = hits[0].score if hits and hits[0].topic_ok else 0.0
         if deps.kb is not None and best < deps.matcher.params.threshold:
             t0 = time.perf_counter()
             try:

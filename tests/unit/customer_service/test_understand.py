@@ -30,6 +30,27 @@ def test_intents(ctx, text, intent):
     assert understand(text, None, *ctx).intent == intent
 
 
+@pytest.mark.parametrize("text", [
+    "我的额度是多少", "上个月还了没有", "我的贷款还剩多少", "嗯，我现在还欠多少啊", "上个月的月供扣了没",
+    "我的钱到账了没", "我有没有逾期", "帮我看下我的账单", "我的申请到哪一步了", "我的月供是多少",
+    "我的額度還有多少",  # traditional
+])
+def test_own_account_questions_go_to_identity(ctx, text):
+    """Issue #17: a question about the caller's own records is never answered from the FAQ or KB."""
+    assert understand(text, None, *ctx).intent == "account_specific"
+
+
+@pytest.mark.parametrize("text", ["贷款额度最高多少", "税务贷能贷多少", "提前还款有违约金吗", "信用卡额度怎么提升",
+                                  "转账限额是多少"])
+def test_product_questions_about_limits_are_not_account_questions(ctx, text):
+    assert understand(text, None, *ctx).intent != "account_specific"
+
+
+def test_query_is_normalised_before_matching(ctx):
+    u = understand("嗯…那个，我想问一下稅務貸的利律是多少啊", None, *ctx)
+    assert u.query == "税务贷的利率是多少" and u.intent == "product_inquiry"
+
+
 def test_general_loan_question_is_not_account_specific(ctx):
     assert understand("我能贷多少钱", None, *ctx).intent != "account_specific"
 
