@@ -20,6 +20,7 @@ from pydantic import ValidationError  # noqa: E402
 from rich.console import Console  # noqa: E402
 
 from cli import chain_cmds, copilot_cmds, cs_cmds, eval_cmds, graph_cmds, kb_cmds, loan_cmds, ops_cmds
+from cli import campaign_cmds  # noqa: E402 - issue 14
 from core.services import Services  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from server.security import ensure_dev_key  # noqa: E402
@@ -79,6 +80,7 @@ def serve(
 def _register_all() -> None:
     for module in (kb_cmds, graph_cmds, chain_cmds, loan_cmds, cs_cmds, copilot_cmds, eval_cmds, ops_cmds):
         module.register(app, get_settings)
+    campaign_cmds.register(app, get_settings)
 
 
 _register_all()

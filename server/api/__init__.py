@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from server.api import chain, copilot, cs, kb, loan, openai_compat, qa
+from server.api import campaign  # issue 14
 
 
 def routers() -> list[APIRouter]:
     return [kb.router, chain.router, loan.router, cs.router, openai_compat.router, qa.router,
-            copilot.router]
+            copilot.router, campaign.router]
