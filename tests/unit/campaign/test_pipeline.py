@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from agents.campaign.service import InvalidCampaign
 from kb.schema import Rule
 from tools.campaign.allocation import allocate, solve_lp
+from tools.campaign.features import offer_features
+from tools.campaign.propensity import predict_batches
 from tools.campaign.rules import outcome
 from tools.credit.policy import check
 
@@ -109,3 +112,14 @@ def test_allocation_is_within_its_bound_of_the_lp():
         assert a.gap < 0.02
     with pytest.raises(ValueError):
         allocate(ent, ch, value, cost, -1.0, cap)
+
+
+def test_arrow_batches_score_like_the_frame(small_run):
+    t, model = small_run.tables, small_run.tables["model"]
+    rows = np.arange(500)
+    x = offer_features(t["ent"], rows, "prod_working_capital", "phone", model.products, model.channels,
+                       t["owns"]["prod_working_capital"], t["fitting"]["prod_working_capital"])
+    batches = pa.Table.from_pandas(x, preserve_index=False).to_batches(max_chunksize=128)
+    assert len(batches) == 4
+    scored = np.concatenate([a.to_numpy() for a in predict_batches(model, batches)])
+    np.testing.assert_allclose(scored, model.predict(x))
