@@ -123,3 +123,18 @@ def test_arrow_batches_score_like_the_frame(small_run):
     assert len(batches) == 4
     scored = np.concatenate([a.to_numpy() for a in predict_batches(model, batches)])
     np.testing.assert_allclose(scored, model.predict(x))
+
+
+def test_the_dual_bound_without_highs_is_still_a_bound(monkeypatch):
+    monkeypatch.setattr("tools.campaign.allocation.EXACT_LP_MAX", 0)
+    rng = np.random.default_rng(2)
+    n = 600
+    ent, ch = np.repeat(np.arange(n), 2), np.tile(np.arange(2), n)
+    cost = np.array([50.0, 2.0])[ch]
+    value = np.abs(rng.normal(100, 80, len(ent)))
+    cap = np.array([20.0, 100.0])
+    for budget in (0.0, 400.0, 1e9):  # no budget, a binding budget, binding capacities only
+        a = allocate(ent, ch, value, cost, budget, cap)
+        lp = solve_lp(ent, ch, value, cost, budget, cap)
+        assert a.bound >= lp - 1e-6 * max(lp, 1.0) and a.value <= lp + 1e-6 and a.spend <= budget + 1e-9
+    assert allocate(ent, ch, value, cost, 0.0, cap).value == 0.0
