@@ -21,9 +21,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("core", "prompts", "kb", "tools", "agents", "eval", "server", "app", "cli", "bench")
-ASSISTANTS = ("chain_map", "loan_review", "customer_service", "qa_inspection", "copilot")
+ASSISTANTS = ("chain_map", "loan_review", "customer_service", "qa_inspection", "copilot", "campaign")
 SERVICES = {"chain_map": "ChainMapService", "loan_review": "LoanReviewService", "customer_service": "CsService",
-            "qa_inspection": "QaService", "copilot": "CopilotService"}
+            "qa_inspection": "QaService", "copilot": "CopilotService", "campaign": "CampaignService"}
 
 
 def layer(module: str) -> int:
