@@ -29,7 +29,7 @@ class CampaignSuite(Suite):
     dataset = "campaign.jsonl"
     description = "Campaign: declines never targeted, product eligibility, budget and capacities, bad input"
     parallel_safe = False  # one service and its scope cache; cases are CPU-bound
-    lower_is_better = frozenset({"declined_targeted", "ineligible_targeted", "budget_overrun"})
+    lower_is_better = frozenset({"declined_targeted", "ineligible_targeted", "budget_overrun", "optimality_gap"})
 
     def setup(self, ctx) -> Any:
         return CampaignService.from_services(ctx.services)
