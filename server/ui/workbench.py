@@ -34,12 +34,12 @@ class TabSpec:
 TABS: tuple[TabSpec, ...] = (
     TabSpec("产业链地图", "chain", "server.ui.chain_tab"),
     TabSpec("贷款审查", "loan", "server.ui.loan_tab"),
-    TabSpec("营销获客", "campaign", "server.ui.campaign_tab"),  # issue 14
     TabSpec("客服", "cs", "server.ui.cs_tab"),
     TabSpec("质检", "qa", "server.ui.qa_tab"),
     TabSpec("知识库", "kb", "server.ui.kb_tab"),
     TabSpec("评测", "eval", "server.ui.eval_tab"),
     TabSpec("员工助手", "copilot", "server.ui.copilot_tab"),
+    TabSpec("营销获客", "campaign", "server.ui.campaign_tab"),  # issue 14
 )
 
 

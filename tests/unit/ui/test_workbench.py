@@ -57,7 +57,7 @@ def test_broken_and_missing_tabs_show_a_note_and_the_others_still_build(services
 def test_tab_order_and_ids_are_the_agreed_ones():
     assert [(t.label, t.tab_id) for t in TABS] == [("产业链地图", "chain"), ("贷款审查", "loan"), ("客服", "cs"),
                                                    ("质检", "qa"), ("知识库", "kb"), ("评测", "eval"),
-                                                   ("员工助手", "copilot")]
+                                                   ("员工助手", "copilot"), ("营销获客", "campaign")]
 
 
 def test_mode_banner_names_the_active_mode():
