@@ -56,7 +56,19 @@ def truth_check(run, n: int, seed: int) -> dict[str, float]:
     pidx = np.array([pop.truth.products.index(p) for p in prods])
     p_true = pop.truth.take_probability(rows, pidx, chans)
     y = rng.random(len(rows)) < p_true
-    return {"auc_vs_truth_draws": float(roc_auc_score(y, pred)), "auc_oracle": float(roc_auc_score(y, p_true)),
+    # uplift: predicted p(channel) − p(none) against the true difference, on the contacted offers
+    contacted = chans != "none"
+    organic = np.zeros(len(rows))
+    for p, where in pd.DataFrame({"p": prods}).groupby("p").indices.items():
+        where = where[contacted[where]]
+        organic[where] = model.predict(offer_features(ent, rows[where], p, "none", model.products, model.channels,
+                                                      run.tables["owns"][p], t["fitting"][p]))
+    true_up = p_true - pop.truth.take_probability(rows, pidx, np.full(len(rows), "none"))
+    up = (pred - organic)[contacted]
+    top = np.argsort(-up)[: max(len(up) // 10, 1)]
+    return {"uplift_corr": float(np.corrcoef(up, true_up[contacted])[0, 1]),
+            "true_uplift_top10_over_mean": float(true_up[contacted][top].mean() / true_up[contacted].mean()),
+            "auc_vs_truth_draws": float(roc_auc_score(y, pred)), "auc_oracle": float(roc_auc_score(y, p_true)),
             "ece_vs_truth_draws": ece(y.astype(float), pred), "mae_vs_true_p": float(np.abs(pred - p_true).mean()),
             "lift_top10_truth_draws": top_lift(y.astype(float), pred)}
 
