@@ -14,6 +14,7 @@ from tools.campaign.allocation import allocate, solve_lp
 from tools.campaign.features import offer_features
 from tools.campaign.propensity import predict_batches
 from tools.campaign.rules import outcome
+from tools.campaign.scaleout import score_on_dask
 from tools.credit.policy import check
 
 
@@ -138,3 +139,13 @@ def test_the_dual_bound_without_highs_is_still_a_bound(monkeypatch):
         lp = solve_lp(ent, ch, value, cost, budget, cap)
         assert a.bound >= lp - 1e-6 * max(lp, 1.0) and a.value <= lp + 1e-6 and a.spend <= budget + 1e-9
     assert allocate(ent, ch, value, cost, 0.0, cap).value == 0.0
+
+
+def test_dask_local_mode_maps_the_same_batch_scorer(small_run):
+    t, model = small_run.tables, small_run.tables["model"]
+    x = offer_features(t["ent"], np.arange(900), "prod_tax_loan", "sms", model.products, model.channels,
+                       t["owns"]["prod_tax_loan"], t["fitting"]["prod_tax_loan"])
+    table = pa.Table.from_pandas(x, preserve_index=False)
+    for scheduler in ("threads", "processes"):
+        np.testing.assert_allclose(score_on_dask(model, table, rows_per_batch=250, scheduler=scheduler),
+                                   model.predict(x))
