@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     retry_after_s: int = Field(2, ge=1, le=3600, description="Retry-After of a 503 when a store is unreachable")
     workers: int = Field(1, ge=1, le=64, description="`puhui serve` worker processes (uvicorn workers)")
 
+    # --- campaigns (issue 14: 营销获客) ----------------------------------------------------------
+    campaign_api_max_size: int = Field(
+        20000, ge=100, le=1_000_000, description="Largest synthetic base POST /v1/campaigns and the workbench tab "
+        "plan in a request (a 200k campaign is a batch job: `puhui campaign build`)")
+
     @field_validator("corpus_dir", "data_dir", "shared_data_dir", "embedding_cache_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:

@@ -41,6 +41,9 @@ def plan_campaign(services, products: list[str] | None, budget: Any, channels: l
     request = {"budget_yuan": budget if budget not in (None, "") else -1, "products": products or [],
                "channels": [{"id": c} for c in channels or []],
                "population": {"size": int(size or 0), "seed": int(seed or 0)}, "top": 500}
+    cap = services.settings.campaign_api_max_size
+    if int(size or 0) > cap:
+        return f"请修改：population.size：工作台单次最多 {cap} 户；更大的名单请用 puhui campaign build", None, None, None, [], None, ""
     tick = (lambda step, f: progress(f, desc=STEP_LABELS.get(step, step))) if progress is not None else None
     try:
         run = _service(services).run(request, progress=tick)

@@ -23,7 +23,7 @@ STAFF_KEY, CUSTOMER_KEY = "unit-staff-key-0001", "unit-customer-key-01"
 class FakeServices:
     def __init__(self, service):
         self.extras, self._lock, self._service = {}, threading.Lock(), service
-        self.settings = SimpleNamespace()
+        self.settings = SimpleNamespace(campaign_api_max_size=20000)
 
     def cached(self, name, build):
         assert name == "campaign"
@@ -48,6 +48,8 @@ def test_api_plans_and_names_bad_fields(service):
     assert neg.status_code == 422 and "budget_yuan" in neg.text
     path = client.post("/v1/campaigns", json={"budget_yuan": 1, "population": {"source": "file", "path": "/etc/x"}})
     assert path.status_code == 422 and path.json()["fields"][0]["field"] == "population.source"
+    big = client.post("/v1/campaigns", json={"budget_yuan": 1, "population": {"size": 20001}})
+    assert big.status_code == 422 and big.json()["fields"][0]["field"] == "population.size"
     customer = client.post("/v1/campaigns", json={"budget_yuan": 1}, headers={"X-API-Key": CUSTOMER_KEY})
     assert customer.status_code == 403
 
@@ -62,6 +64,7 @@ def test_tab_handler_returns_charts_rows_and_csv(service):
     assert rows and all(r[3] == "prod_working_capital" and r[4] in ("phone", "sms") for r in rows)
     assert len(pd.read_csv(csv)) >= len(rows) and "营销获客活动简报" in brief
     assert "训练响应模型" in seen and "预算分配" in seen  # the progress bar moved through the steps
+    assert plan_campaign(services, [], 100, [], 20001, 5)[0].startswith("请修改：population.size")
     msg, *rest = plan_campaign(services, ["prod_nope"], -5, [], 1500, 5)
     assert msg.startswith("请修改") and "budget_yuan" in msg and rest[3] == [] and rest[4] is None
 
