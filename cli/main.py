@@ -20,8 +20,8 @@ from pydantic import ValidationError  # noqa: E402
 from rich.console import Console  # noqa: E402
 
 from cli import (  # noqa: E402
-    chain_cmds, copilot_cmds, cs_cmds, eval_cmds, faq_cmds, graph_cmds, industry_cmds, kb_cmds, loan_cmds,
-    monitor_cmds, ops_cmds,
+    campaign_cmds, chain_cmds, copilot_cmds, cs_cmds, eval_cmds, faq_cmds, graph_cmds, industry_cmds, kb_cmds,
+    loan_cmds, monitor_cmds, ops_cmds,
 )
 from core.services import Services  # noqa: E402
 from core.settings import Settings  # noqa: E402
@@ -84,6 +84,7 @@ def _register_all() -> None:
     for module in (kb_cmds, faq_cmds, graph_cmds, chain_cmds, loan_cmds, cs_cmds, copilot_cmds, eval_cmds,
                    ops_cmds, industry_cmds, monitor_cmds):
         module.register(app, get_settings)
+    campaign_cmds.register(app, get_settings)
 
 
 _register_all()

@@ -113,6 +113,11 @@ class Settings(BaseSettings):
         False, description="QA inspection also compares agent turns with labelled exemplars by e5 similarity "
         "(agents/qa_inspection/data/exemplars.yaml); loads the embedding model")
 
+    # --- campaigns (issue 14: 营销获客) ----------------------------------------------------------
+    campaign_api_max_size: int = Field(
+        20000, ge=100, le=1_000_000, description="Largest synthetic base POST /v1/campaigns and the workbench tab "
+        "plan in a request (a 200k campaign is a batch job: `puhui campaign build`)")
+
     @field_validator("corpus_dir", "data_dir", "shared_data_dir", "embedding_cache_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from server.api import chain, copilot, cs, kb, loan, monitoring, openai_compat, qa
+from server.api import campaign, chain, copilot, cs, kb, loan, monitoring, openai_compat, qa
 
 
 def routers() -> list[APIRouter]:
     return [kb.router, chain.router, loan.router, cs.router, openai_compat.router, qa.router,
-            copilot.router, monitoring.router]
+            copilot.router, monitoring.router,
+            campaign.router]

@@ -41,6 +41,7 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("员工助手", "copilot", "server.ui.copilot_tab"),
     TabSpec("贷后预警", "monitor", "server.ui.monitoring_tab"),  # issue #15
     TabSpec("行业跟踪", "industry", "server.ui.industry_tab"),  # issue #15
+    TabSpec("营销获客", "campaign", "server.ui.campaign_tab"),  # issue 14
 )
 
 

@@ -21,9 +21,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("core", "prompts", "kb", "tools", "agents", "eval", "server", "app", "cli", "bench")
-ASSISTANTS = ("chain_map", "loan_review", "customer_service", "qa_inspection", "copilot", "monitoring")
+ASSISTANTS = ("chain_map", "loan_review", "customer_service", "qa_inspection", "copilot", "monitoring", "campaign")
 SERVICES = {"chain_map": "ChainMapService", "loan_review": "LoanReviewService", "customer_service": "CsService",
-            "qa_inspection": "QaService", "copilot": "CopilotService", "monitoring": "MonitoringService"}
+            "qa_inspection": "QaService", "copilot": "CopilotService", "monitoring": "MonitoringService",
+            "campaign": "CampaignService"}
 
 
 def layer(module: str) -> int:

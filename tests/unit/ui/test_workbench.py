@@ -58,7 +58,7 @@ def test_tab_order_and_ids_are_the_agreed_ones():
     assert [(t.label, t.tab_id) for t in TABS] == [("产业链地图", "chain"), ("贷款审查", "loan"), ("客服", "cs"),
                                                    ("质检", "qa"), ("知识库", "kb"), ("评测", "eval"),
                                                    ("员工助手", "copilot"), ("贷后预警", "monitor"),
-                                                   ("行业跟踪", "industry")]
+                                                   ("行业跟踪", "industry"), ("营销获客", "campaign")]
 
 
 def test_mode_banner_names_the_active_mode():
