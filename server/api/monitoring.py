@@ -35,7 +35,7 @@ def _svc(request: Request) -> MonitoringService:
 @router.get("/v1/loans/warnings", response_model=WarningsResponse)
 async def warnings(request: Request, month: str | None = Query(None, pattern=MONTH.pattern), level: Level | None = None,
                    segment: str | None = Query(None, max_length=64), limit: int = Query(100, ge=1, le=1000),
-                   offset: int = Query(0, ge=0)) -> WarningsResponse:
+                   offset: int = Query(0, ge=0, le=1_000_000)) -> WarningsResponse:
     svc = await run_in_threadpool(_svc, request)
     found = await run_in_threadpool(svc.warnings, month=month, level=level, segment=segment, limit=limit, offset=offset)
     return WarningsResponse(warnings=found, portfolio=svc.portfolio(month) if month else [])

@@ -37,7 +37,14 @@ MATRIX = {
     ("GET", "/v1/loan/review/{thread_id}"): STAFF, ("POST", "/v1/qa/inspect"): STAFF,
     ("POST", "/v1/copilot/ask"): STAFF,
     ("GET", "/v1/kb/sources"): STAFF, ("POST", "/v1/kb/faq/import"): STAFF,
+    ("GET", "/v1/loans/warnings"): STAFF, ("GET", "/v1/loans/{loan_id}/timeline"): STAFF,
+    ("POST", "/v1/loans/warnings/decision"): STAFF, ("POST", "/v1/loans/monitor/run"): STAFF,
+    ("GET", "/v1/industries/{segment}/history"): STAFF, ("POST", "/v1/campaigns"): STAFF,
 }
+# staff routes whose answer here depends on state this module does not build (no loan book, no body):
+# for staff it is enough that the request got past authorisation and was answered without a 5xx
+PAST_AUTH_ONLY = {"/v1/loans/{loan_id}/timeline", "/v1/loans/warnings/decision", "/v1/loans/monitor/run",
+                  "/v1/campaigns"}
 
 
 def _case(name: str) -> dict:
@@ -62,7 +69,8 @@ def world(api_server):
 
 def _request(method: str, path: str, world: dict) -> tuple[str, dict | None]:
     url = path.replace("{session_id}", world["sid"]).replace("{thread_id}", world["thread"]) \
-        .replace("{segment_id}", "danyang_eyewear")
+        .replace("{segment_id}", "danyang_eyewear").replace("{segment}", "danyang_eyewear") \
+        .replace("{loan_id}", "L000001")
     bodies = {
         "/v1/cs/sessions": {}, "/v1/cs/sessions/{session_id}/messages": {"text": "理财产品保本吗"},
         "/v1/chat/completions": {"model": "puhui-cs", "session_id": world["sid"],
@@ -114,6 +122,9 @@ def test_route_by_caller(api_server, world, route, who):
     if scoped and who != "A":  # A's session: another customer, and staff's own key, see nothing
         assert r.status_code == 404 and _names_a_field(r), r.text
         assert "挂失" not in r.text  # not a word of A's conversation
+        return
+    if path in PAST_AUTH_ONLY:
+        assert r.status_code not in (401, 403) and r.status_code < 500, r.text
         return
     # the FAQ import gets a JSON body instead of a file: a 422 past authorisation, nothing imported
     expected = 422 if path.endswith("/resume") or path == "/v1/kb/faq/import" else 201 if path == "/v1/cs/sessions" else 200
