@@ -19,7 +19,7 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from agents.chain_map.batch import BatchInputError, BatchSummary, read_prospects, run_batch
+from agents.chain_map.batch import BatchInputError, BatchSummary, decode_upload, read_prospects, run_batch
 from agents.chain_map.brief import UnknownSegment
 from agents.chain_map.schemas import ChainMapErrors
 from agents.chain_map.service import ChainMapService
@@ -58,11 +58,7 @@ def load_request(enterprise_file: Path, txns_file: Path | None) -> dict:
                                                "transactions": raw.get("transactions")}
     if txns_file is not None:
         try:
-            data = txns_file.read_bytes()
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = data.decode("gb18030")
+            text = decode_upload(txns_file.read_bytes())
             request["transactions"] = rows_from_text(text, "json" if txns_file.suffix.lower() == ".json" else "csv")
         except OSError as exc:
             _fail(f"无法读取 {txns_file}：{exc.strerror or exc}")

@@ -118,7 +118,9 @@ def _request(record: dict[str, Any]) -> dict[str, Any]:
     return {"enterprise": ent}
 
 
-def _decode(data: bytes) -> str:
+def decode_upload(data: bytes) -> str:
+    """A user's file as text: UTF-8, else GB18030. One rule for every chain-map upload (batch files,
+    transaction statements from the CLI and the workbench)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -128,7 +130,7 @@ def _decode(data: bytes) -> str:
 def read_prospects(path: Path) -> list[ProspectRow]:
     """Rows of a .csv (header row; Chinese or English column names) or .jsonl/.json (one object per line)."""
     try:
-        text = _decode(path.read_bytes()).lstrip("\ufeff")
+        text = decode_upload(path.read_bytes()).lstrip("\ufeff")
     except OSError as exc:
         raise BatchInputError(f"无法读取 {path}：{exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:

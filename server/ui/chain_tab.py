@@ -16,6 +16,7 @@ from typing import Any
 
 import gradio as gr
 
+from agents.chain_map.batch import decode_upload
 from agents.chain_map.schemas import ChainMapErrors, ChainMapResult
 from agents.chain_map.service import ChainMapService
 from kb.graph import segment_neighbourhood
@@ -62,11 +63,7 @@ def _read_statement(path: str | None) -> list[dict] | None:
         return None
 
     p = Path(path)
-    data = p.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030")
+    text = decode_upload(p.read_bytes())
     return rows_from_text(text, "json" if p.suffix.lower() == ".json" else "csv")
 
 
