@@ -101,7 +101,10 @@ def _probe_or_skip(server: LlamaServer) -> None:
     try:
         httpx.post(f"{server.base_url}/chat/completions", timeout=120,
                    json={"messages": [{"role": "user", "content": "hi"}], "max_tokens": 4})
-    except httpx.HTTPError:
-        pass
+    except httpx.HTTPError:  # the connection dropped: give the dying process a moment to exit
+        try:
+            server.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
     if server.proc.poll() is not None:
         pytest.skip(f"the compiled llama.cpp server crashed on a 4-token completion (exit {server.proc.returncode})")
