@@ -7,6 +7,10 @@ opens a new session, as the next customer would.
 Messages are drawn from the eval and calibration questions (single-turn, no hand-off requests), so
 the FAQ, grounded and not-sure paths all run. A session handed off to a human is replaced.
 Per-request Server-Timing components are summed into ``CS_TIMINGS_OUT`` (JSON) at the end.
+
+FastHttpUser (geventhttpclient), not HttpUser (requests): the load generator runs on the same 2 cores
+as the server, and requests' client cost per call is several times geventhttpclient's — CPU the
+measured server would not have in production, where clients are elsewhere.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from locust import HttpUser, constant, events, task
+from locust import FastHttpUser, constant, events, task
 
 from bench.cs_messages import MESSAGES, parse_server_timing
 
@@ -39,7 +43,7 @@ def fixed_schedule(user: "Customer") -> float:
     return max(0.0, user.next_send - time.time())
 
 
-class Customer(HttpUser):
+class Customer(FastHttpUser):
     wait_time = fixed_schedule if PACING > 0 else constant(0)
 
     def on_start(self) -> None:
