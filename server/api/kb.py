@@ -79,7 +79,7 @@ class FaqImportResult(BaseModel):
 
 @router.post("/faq/import", response_model=FaqImportResult,
              responses={413: {"description": "file too large"}, 422: {"description": "bad rows, one field each"}})
-def faq_import(file: UploadFile = File(..., description=".xlsx, .csv, .tsv or .jsonl"),
+def faq_import(file: UploadFile = File(..., description=".xlsx, .xls, .csv, .tsv or .jsonl"),
                name: str | None = Form(None, max_length=32, pattern=r"^[a-z][a-z0-9_]{0,31}$"),
                question_col: str | None = Form(None, max_length=64), answer_col: str | None = Form(None, max_length=64),
                similar_col: str | None = Form(None, max_length=64), category_col: str | None = Form(None, max_length=64),
