@@ -19,7 +19,7 @@ from rich.console import Console
 from cli.kb_cmds import SHOWN, kb_of, prune_refused, short_path, write_list
 from core.settings import Settings
 from kb.faq_import import ColumnMap, FaqImportError, ImportReport, import_faq
-from kb.faq_scope import clear_scope, load_scope, save_scope, scope_entries, scope_path
+from kb.faq_scope import after_import, clear_scope, load_scope, scope_entries, scope_path
 from kb.ingest import PruneRequired
 from kb.progress import RichProgress
 
@@ -126,15 +126,11 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
 
 def _scope_after_import(settings: Settings, report: ImportReport, file: str, replace: bool) -> None:
     """``--replace``: record the scope and say what it means; else say when another scope still holds."""
+    scope = after_import(settings.data_dir, report.name, Path(report.folder), file, report.entries, replace)
     if replace:
-        save_scope(settings.data_dir, report.name, Path(report.folder), file=file, entries=report.entries)
         console.print(f"替换模式：客服机器人现只用 {report.name!r} 的 {report.entries} 条 FAQ 作答，内置 FAQ 与产品/行业文档不再作答"
                       f"（记录于 {short_path(scope_path(settings.data_dir))}；恢复：puhui kb faq-scope --all；"
                       "运行中的服务需重启）", soft_wrap=True, highlight=False)
-        return
-    try:
-        scope = load_scope(settings.data_dir)
-    except ValueError:
         return
     if scope is not None and scope.name != report.name:
         err.print(f"注意：替换模式仍生效，客服机器人只用 {scope.name!r} 作答（puhui kb faq-scope）", soft_wrap=True,

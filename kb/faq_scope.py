@@ -99,3 +99,16 @@ def scope_entries(scope: FaqScope) -> tuple[list[FaqEntry], list[str]]:
                 seen.add(e.id)
                 entries.append(e)
     return entries, problems
+
+
+def after_import(data_dir: Path, name: str, folder: Path, file: str, entries: int, replace: bool) -> FaqScope | None:
+    """What every import front end (CLI, HTTP, workbench) does once the files are written: with
+    ``replace`` record that the bot answers from this import alone. Returns the scope in force
+    afterwards (None: every FAQ entry), so the caller can say so — also when an earlier ``--replace``
+    of another import still holds. A corrupt scope file is reported as None here (``load_scope`` names it)."""
+    if replace:
+        return save_scope(data_dir, name, folder, file=file, entries=entries)
+    try:
+        return load_scope(data_dir)
+    except ValueError:
+        return None

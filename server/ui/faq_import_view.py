@@ -52,9 +52,9 @@ def _check_file(file_path: str | None) -> str | None:
     return None
 
 
-def _error_list(problems: list[str]) -> str:
-    lines = "\n".join(f"- `{p}`" for p in problems[:SHOWN_ERRORS])
-    more = f"\n- ……另有 {len(problems) - SHOWN_ERRORS} 处" if len(problems) > SHOWN_ERRORS else ""
+def _error_list(problems: list[str], shown: int = SHOWN_ERRORS) -> str:
+    lines = "\n".join(f"- `{p}`" for p in problems[:shown])
+    more = f"\n- ……另有 {len(problems) - shown} 处" if len(problems) > shown else ""
     return f"**{len(problems)} 行有问题：**\n\n{lines}{more}"
 
 
@@ -98,7 +98,8 @@ def import_upload(corpus_dir: Path, file_path: str | None, name: str | None, cho
         report = import_faq(path, corpus_dir, name=(name or "").strip() or None, columns=column_map(choices),
                             skip_invalid=bool(skip_invalid), label=path.name, progress=progress)
     except FaqImportError as exc:
-        return None, f"✖ **未导入**：{path.name} 有 {len(exc.problems)} 处问题，知识库未作任何修改。\n\n" + _error_list(exc.problems)
+        return None, (f"✖ **未导入**：{path.name} 有 {len(exc.problems)} 处问题，知识库未作任何修改"
+                      "（全部问题见预览下方的列表）。\n\n" + _error_list(exc.problems, shown=3))
     except Exception as exc:
         log.exception("faq import failed")
         return None, f"⚠ 导入失败：{type(exc).__name__}。知识库未修改，详细信息已写入服务器日志。"

@@ -18,6 +18,7 @@ import gradio as gr
 import pandas as pd
 
 from core.services import Services
+from kb.faq_scope import after_import
 from kb.ingest import PruneRequired
 from server.ui import faq_import_view, kb_browser
 from server.ui.corpus_upload import check_upload, write_atomically
@@ -92,15 +93,22 @@ def _progress_fn(progress):
 
 
 def import_faq_file(services: Services, progress, file_path: str | None, name: str | None,
-                    choices: dict[str, str | None], skip_invalid: bool) -> str:
-    """Import an uploaded FAQ file (validated rows → corpus files), then re-index with progress."""
+                    choices: dict[str, str | None], skip_invalid: bool, replace: bool = False) -> str:
+    """Import an uploaded FAQ file (validated rows → corpus files), then re-index with progress; with
+    ``replace`` the bot answers from this FAQ alone (kb/faq_scope.py, as ``import-faq --replace``)."""
     progress(0, desc="校验 FAQ 行")
     report, text = faq_import_view.import_upload(services.settings.corpus_dir, file_path, name, choices, skip_invalid,
                                                  progress=_progress_fn(progress))
     if report is None:
         return text
+    scope = after_import(services.settings.data_dir, report.name, Path(report.folder), Path(str(file_path)).name,
+                         report.entries, bool(replace))
     _forget_corpus(services)
-    return text + "\n\n" + reindex(services, progress)
+    text += "\n\n" + reindex(services, progress)
+    if scope is not None:
+        text += (f"\n\n**替换模式**：客服机器人只用导入 `{scope.name}` 的 FAQ 作答，内置 FAQ 与产品/行业文档不再作答"
+                 "（恢复：命令行 `puhui kb faq-scope --all`）。")
+    return text
 
 
 def reindex(services: Services, progress, full: bool = False) -> str:
@@ -227,6 +235,8 @@ def _faq_import_ui(services: Services) -> gr.Markdown:
         with gr.Column():
             name = gr.Textbox(label="导入名（可选，小写字母/数字/下划线；默认取文件名）", elem_id="faq-name")
             skip = gr.Checkbox(False, label="跳过有问题的行（只导入有效行）", elem_id="faq-skip-invalid")
+            replace = gr.Checkbox(False, label="替换模式：客服机器人只用此 FAQ 作答（用于以本行数据评估）",
+                                  elem_id="faq-replace")
             with gr.Row():
                 show = gr.Button("预览", elem_id="faq-preview")
                 run = gr.Button("导入", variant="primary", elem_id="faq-import")
@@ -255,11 +265,12 @@ def _faq_import_ui(services: Services) -> gr.Markdown:
     file.change(lambda path, n, *c: show_preview(path, n, *c, reset=True), [file, name, *pickers], outputs)
     show.click(show_preview, [file, name, *pickers], outputs)
 
-    def on_import(path, import_name, skip_invalid, *picked, progress=gr.Progress()):
-        text = import_faq_file(services, progress, path, import_name, dict(zip(fields, picked)), skip_invalid)
+    def on_import(path, import_name, skip_invalid, replace_mode, *picked, progress=gr.Progress()):
+        text = import_faq_file(services, progress, path, import_name, dict(zip(fields, picked)), skip_invalid,
+                               replace_mode)
         return text, kb_stats_text(services)
 
-    run.click(on_import, [file, name, skip, *pickers], [result, stats], concurrency_limit=1)
+    run.click(on_import, [file, name, skip, replace, *pickers], [result, stats], concurrency_limit=1)
     return stats
 
 

@@ -21,6 +21,7 @@ from cli import faq_cmds, kb_cmds
 from core.settings import Settings
 from kb.corpus import load_corpus
 from kb.faq_import import ColumnMap, FaqImportError, import_faq
+from kb.faq_scope import load_scope
 from kb.service import KnowledgeBase
 from server.api import kb as kb_api
 from server.ratelimit import RateLimiter
@@ -255,3 +256,27 @@ def test_api_faq_import_staff_only_with_row_errors(tmp_path):
             assert got.status_code == 422 and field.endswith("file"), (upload[0], got.text)
         assert c.post("/v1/kb/faq/import", files={"file": ("bank.csv", data)}, data={"name": "Bad Name"}).status_code == 422
     assert kb.stats().chunks == 8  # the refused import changed nothing
+
+
+def test_api_faq_import_replace_records_the_scope_and_refreshes_the_bot(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    kb = KnowledgeBase(index_dir=tmp_path / "index", corpus_dir=corpus, embedder=HashEmbedder(), collection="test-import")
+    forgotten = []
+    app = FastAPI()
+    app.include_router(kb_api.router)
+    app.state.services = SimpleNamespace(kb=kb, settings=SimpleNamespace(data_dir=tmp_path / "var"),
+                                         forget_corpus=lambda: forgotten.append(True))
+    app.state.api_keys = ApiKeys(f"{STAFF_KEY}:staff:unit")
+    app.state.rate_limiter = RateLimiter(100_000)
+    data = write_csv(tmp_path / "bank.csv", ROWS).read_bytes()
+    with TestClient(app, headers={"X-API-Key": STAFF_KEY}) as c:
+        plain = c.post("/v1/kb/faq/import", files={"file": ("bank.csv", data)}, data={"name": "jining"})
+        assert plain.status_code == 200 and plain.json()["faq_scope"] is None and forgotten == [True]
+        got = c.post("/v1/kb/faq/import", files={"file": ("bank.csv", data)}, data={"name": "jining", "replace": "true"})
+        assert got.status_code == 200, got.text
+        scope = got.json()["faq_scope"]
+        assert scope["name"] == "jining" and scope["file"] == "bank.csv" and scope["entries"] == 3
+        assert load_scope(tmp_path / "var").folder == (corpus / "faq" / "imported" / "jining").resolve()
+        assert c.post("/v1/kb/faq/import", files={"file": ("bank.csv", data)},
+                      data={"replace": "maybe"}).status_code == 422

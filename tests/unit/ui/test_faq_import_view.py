@@ -58,3 +58,14 @@ def test_import_writes_through_the_shared_import_then_reindexes(services, tmp_pa
     assert {e.question for e in services.corpus.faqs} >= {"网点周末营业吗", "怎么开通短信提醒"}  # cache refreshed
     text = kb_tab.import_faq_file(services, progress, write(tmp_path, "weihai.csv", BAD), "", {}, True)
     assert "已跳过 2 行" in text and "写入 0 个文件" in text
+
+
+def test_import_in_replace_mode_records_the_scope_and_drops_the_cached_bot(services, tmp_path):  # noqa: F811
+    from kb.faq_scope import load_scope
+
+    services.cached("cs.bot", lambda: "the bot built on the old FAQ")
+    text = kb_tab.import_faq_file(services, Recorder(), write(tmp_path, "weihai.csv", GOOD), "", {}, False, True)
+    assert "替换模式" in text and "`weihai`" in text
+    scope = load_scope(services.settings.data_dir)
+    assert scope.name == "weihai" and scope.file == "weihai.csv" and scope.entries == 2
+    assert "cs.bot" not in services.extras  # the next turn builds the bot on the bank's FAQ
