@@ -12,7 +12,10 @@ corpus root, which the incremental ingest then indexes. The rules:
   same file writes the same bytes (nothing changes, nothing re-indexes) and an edited answer changes
   only that entry's records; each entry records its origin (``file:row``) for citations;
 * files are written atomically; category files a previous import of the same name wrote and this one
-  no longer has are removed.
+  no longer has are removed;
+* two halves: ``plan_import`` reads (``kb.faq_read``) and validates without writing anything — the
+  workbench's preview — and ``write_plan`` writes; ``import_faq`` is both, and is what the CLI, the
+  HTTP route and the workbench call.
 """
 
 from __future__ import annotations
