@@ -210,6 +210,16 @@ def import_name(label: str, name: str | None = None) -> str:
     return name
 
 
+def header_of(path: Path, label: str | None = None) -> list[str]:
+    """The column names of the file's main table ([] when it cannot be read): what a user picks
+    columns from when none is found by its default name."""
+    try:
+        rows = _table(read_rows(Path(path), label)[0])
+    except (FaqImportError, OSError):
+        return []
+    return list(rows[0][1]) if rows else []
+
+
 def plan_import(path: Path, *, name: str | None = None, columns: ColumnMap | None = None,
                 similar_file: Path | None = None, label: str | None = None,
                 progress: ProgressFn | None = None) -> ImportPlan:

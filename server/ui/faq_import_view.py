@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.faq_import import SUFFIXES, ColumnMap, FaqImportError, ImportReport, import_faq, plan_import
+from kb.faq_import import SUFFIXES, ColumnMap, FaqImportError, ImportReport, header_of, import_faq, plan_import
 from kb.progress import ProgressFn
 
 log = logging.getLogger("puhui.ui")
@@ -66,8 +66,9 @@ def preview(file_path: str | None, name: str | None, choices: dict[str, str | No
     path = Path(str(file_path))
     try:
         plan = plan_import(path, name=(name or "").strip() or None, columns=column_map(choices), label=path.name)
-    except FaqImportError as exc:
-        return Preview(status=f"✖ 无法导入 {path.name}：文件级问题，未写入任何内容。", errors=_error_list(exc.problems))
+    except FaqImportError as exc:  # e.g. no question column by its default names: offer the file's columns
+        return Preview(status=f"✖ 无法导入 {path.name}：文件级问题，未写入任何内容；可在上方选择各字段对应的列后点「预览」。",
+                       errors=_error_list(exc.problems), columns=[c for c in header_of(path, path.name) if c])
     except Exception as exc:  # any other failure: a readable line, details in the log
         log.exception("faq import preview failed")
         return Preview(status=f"⚠ 预览失败：{type(exc).__name__}。详细信息已写入服务器日志。")

@@ -17,7 +17,7 @@ import time
 import pytest
 
 from tests.e2e.conftest import API_KEY, copy_test_corpus, free_port, login, new_context, save_screenshot
-from tests.e2e.test_workbench import LONG, open_tab
+from tests.e2e.test_workbench import LONG, choose, open_tab
 from tests.unit.kb.fakes import HashEmbedder
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -116,3 +116,22 @@ def test_faq_upload_previews_lists_bad_rows_then_imports_and_indexes(faq_page, f
     assert len(list(imported.glob("c_*.yaml"))) == 3
     assert services.kb.search("网点周末营业吗", k=1, doc_type="faq")[0].title == "网点周末营业吗"
     save_screenshot(page, "05-kb-faq-import")
+
+
+def test_faq_columns_with_other_names_are_picked_then_previewed(faq_page, tmp_path):
+    page = faq_page
+    open_tab(page, "知识库")
+    open_tab(page, "FAQ 导入")
+    src = tmp_path / "custom" / "jining.csv"
+    src.parent.mkdir()
+    src.write_text("FAQ标题,回复内容\n挂失怎么办理,请携带身份证到任一网点办理挂失。\n", encoding="utf-8")
+    upload(page, src)
+    status = page.locator("#faq-preview-status")
+    expect(status).to_contain_text("无法导入", timeout=LONG)
+    expect(page.locator("#faq-errors")).to_contain_text("no question or answer column")
+    choose(page, "faq-col-question", "FAQ标题")
+    choose(page, "faq-col-answer", "回复内容")
+    page.locator("#faq-preview").click()
+    expect(status).to_contain_text("有效 1 条", timeout=LONG)
+    expect(page.locator("#faq-mapping")).to_contain_text("FAQ标题")
+    expect(page.locator("#faq-rows")).to_contain_text("挂失怎么办理")

@@ -38,6 +38,7 @@ def test_preview_lists_bad_rows_and_file_level_problems(tmp_path):
     assert "`weihai.csv:5: question '网点周末营业吗' duplicates row 2`" in p.errors
     p = view.preview(write(tmp_path, "faq.csv", "标题,内容\n挂失,请拨打热线。\n"), "", {})
     assert not p.ok and "无法导入" in p.status and "no question or answer column" in p.errors
+    assert p.columns == ["标题", "内容"]  # what the pickers offer
     p = view.preview(write(tmp_path, "faq.csv", "标题,内容\n挂失,请拨打客服热线办理。\n"), "",
                      {"question": "标题", "answer": "内容", "similar": view.AUTO})  # picked columns
     assert p.ok and p.mapping[0] == ["标准问题", "标题"]
