@@ -4,6 +4,8 @@ Issue #13 part 1. Bad rows are printed as ``file:row: reason`` and nothing is wr
 ``--skip-invalid``, which writes the valid rows and lists the skipped ones in
 ``<data_dir>/import-skipped.txt``. The files go to ``<root>/faq/imported/<name>/`` of the main corpus
 root or of the configured root given by ``--into``; then the index is brought up to date.
+``--replace`` then makes the customer-service bot answer from this FAQ alone (kb/faq_scope.py);
+``puhui kb faq-scope`` shows which FAQ the bot answers from, ``--all`` goes back to every entry.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from rich.console import Console
 
 from cli.kb_cmds import SHOWN, kb_of, prune_refused, short_path, write_list
 from core.settings import Settings
-from kb.faq_import import ColumnMap, FaqImportError, import_faq
+from kb.faq_import import ColumnMap, FaqImportError, ImportReport, import_faq
+from kb.faq_scope import after_import, clear_scope, load_scope, scope_entries, scope_path
 from kb.ingest import PruneRequired
 from kb.progress import RichProgress
 
@@ -34,7 +37,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
 
     @kb_app.command("import-faq")
     def import_faq_cmd(
-        file: Path = typer.Argument(..., help="FAQ file: .xlsx, .csv, .tsv or .jsonl"),
+        file: Path = typer.Argument(..., help="FAQ file: .xlsx, .xls, .csv, .tsv or .jsonl"),
         name: str = typer.Option(None, "--name", help="Import name (folder and id prefix; default: from the file name)"),
         into: Path = typer.Option(None, "--into", help="Corpus root to write into (default: PUHUI_CORPUS_DIR)"),
         question_col: str = typer.Option(None, "--question-col", help="Standard-question column (default 标准问题/问题/question)"),
@@ -45,6 +48,8 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         similar_file: Path = typer.Option(None, "--similar-file", help="A second file of (标准问题, 相似问题) rows"),
         skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Import the valid rows, list the others"),
         no_ingest: bool = typer.Option(False, "--no-ingest", help="Write the corpus files only"),
+        replace: bool = typer.Option(False, "--replace", help="The customer-service bot answers from this FAQ alone "
+                                     "(the bank's FAQ instead of ours; undo: puhui kb faq-scope --all)"),
     ) -> None:
         """Import a bank's FAQ (any row invalid: nothing written, unless --skip-invalid)."""
         if not file.is_file():
@@ -80,14 +85,53 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         if report.invalid:
             err.print(f"{len(report.invalid)} skipped (see {short_path(skipped_file)})", soft_wrap=True,
                       markup=False, highlight=False)
-        if no_ingest:
+        if not no_ingest:
+            try:
+                ingest = kb.ingest(progress=True)
+            except PruneRequired as exc:
+                prune_refused(exc)
+            except ValueError as exc:
+                _fail(str(exc))
+            console.print(f"ingest: {ingest.summary()}", soft_wrap=True, highlight=False)
+        _scope_after_import(settings, report, file.name, replace)
+
+    @kb_app.command("faq-scope")
+    def faq_scope_cmd(
+        all_: bool = typer.Option(False, "--all", help="Answer from every FAQ entry of the corpus again"),
+    ) -> None:
+        """Which FAQ the customer-service bot answers from (replace mode: one import alone)."""
+        settings = get_settings()
+        if all_:
+            removed = clear_scope(settings.data_dir)
+            console.print("客服机器人使用知识库中的全部 FAQ 作答" + ("（已取消替换模式；运行中的服务需重启）" if removed else "（本来就是）"),
+                          soft_wrap=True, highlight=False)
             return
         try:
-            ingest = kb.ingest(progress=True)
-        except PruneRequired as exc:
-            prune_refused(exc)
+            scope = load_scope(settings.data_dir)
         except ValueError as exc:
             _fail(str(exc))
-        console.print(f"ingest: {ingest.summary()}", soft_wrap=True, highlight=False)
+        if scope is None:
+            console.print("客服机器人使用知识库中的全部 FAQ 作答（未启用替换模式）", soft_wrap=True, highlight=False)
+            return
+        entries, problems = scope_entries(scope)
+        console.print(f"替换模式：客服机器人只用导入 {scope.name!r} 的 {len(entries)} 条 FAQ 作答（来自 {scope.file}，"
+                      f"{scope.set_at}）| {short_path(scope_path(settings.data_dir))}", soft_wrap=True, highlight=False)
+        for line in problems[:SHOWN]:
+            err.print(line, soft_wrap=True, markup=False, highlight=False)
+        if problems:
+            raise typer.Exit(1)
 
     app.add_typer(kb_app, name="kb")
+
+
+def _scope_after_import(settings: Settings, report: ImportReport, file: str, replace: bool) -> None:
+    """``--replace``: record the scope and say what it means; else say when another scope still holds."""
+    scope = after_import(settings.data_dir, report.name, Path(report.folder), file, report.entries, replace)
+    if replace:
+        console.print(f"替换模式：客服机器人现只用 {report.name!r} 的 {report.entries} 条 FAQ 作答，内置 FAQ 与产品/行业文档不再作答"
+                      f"（记录于 {short_path(scope_path(settings.data_dir))}；恢复：puhui kb faq-scope --all；"
+                      "运行中的服务需重启）", soft_wrap=True, highlight=False)
+        return
+    if scope is not None and scope.name != report.name:
+        err.print(f"注意：替换模式仍生效，客服机器人只用 {scope.name!r} 作答（puhui kb faq-scope）", soft_wrap=True,
+                  highlight=False)

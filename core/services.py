@@ -25,6 +25,10 @@ from kb.sources import parse_extra_corpora
 from tools.storage import Database, PostgresDatabase, SqliteDatabase
 
 
+#: Services.extras built from the corpus files (rebuilt after the corpus changes)
+CORPUS_DEPENDENTS = ("cs.bot",)
+
+
 class Services:
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -37,6 +41,15 @@ class Services:
             if name not in self.extras:
                 self.extras[name] = build()
             return self.extras[name]
+
+    def forget_corpus(self) -> None:
+        """Drop the cached corpus and what was built from its files — the customer-service bot, whose
+        FAQ matcher holds the FAQ entries — so the next use reads the corpus as it is now (after an
+        upload or an FAQ import from the workbench). Other worker processes keep theirs until restarted."""
+        with self._lock:
+            self.__dict__.pop("corpus", None)  # a functools.cached_property
+            for name in CORPUS_DEPENDENTS:
+                self.extras.pop(name, None)
 
     @property
     def checkpointer_path(self) -> Path:

@@ -1,4 +1,4 @@
-"""Import a bank's FAQ spreadsheet (.xlsx, .csv, .tsv, .jsonl) as validated corpus FAQ files (issue #13).
+"""Import a bank's FAQ spreadsheet (.xlsx, .xls, .csv, .tsv, .jsonl) as validated corpus FAQ files (issue #13).
 
 Every bank has its FAQ in Excel; this turns it into ``faq/imported/<name>/<category>.yaml`` files of a
 corpus root, which the incremental ingest then indexes. The rules:
@@ -12,31 +12,36 @@ corpus root, which the incremental ingest then indexes. The rules:
   same file writes the same bytes (nothing changes, nothing re-indexes) and an edited answer changes
   only that entry's records; each entry records its origin (``file:row``) for citations;
 * files are written atomically; category files a previous import of the same name wrote and this one
-  no longer has are removed.
+  no longer has are removed;
+* two halves: ``plan_import`` reads (``kb.faq_read``) and validates without writing anything — the
+  workbench's preview — and ``write_plan`` writes; ``import_faq`` is both, and is what the CLI, the
+  HTTP route and the workbench call.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from kb.faq_table import COLUMN_ALIASES, TABLE_SUFFIXES, csv_rows, header_map, split_similar
+from kb.faq_read import SUFFIXES, FaqImportError, Row, read_rows  # noqa: F401 - SUFFIXES, FaqImportError: part of this API
+from kb.faq_table import COLUMN_ALIASES, header_map, split_similar
 from kb.progress import ProgressFn
 from kb.schema import FaqEntry
 from kb.textnorm import normalize
 
-SUFFIXES = (".xlsx", ".csv", ".tsv", ".jsonl")
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 #: columns of a paraphrase sheet/file: the standard question it belongs to, and the paraphrase
 PARAPHRASE_ALIASES = {"question": COLUMN_ALIASES["question"], "similar": COLUMN_ALIASES["similar"]}
+#: data rows an ImportPlan keeps as they are in the file, for a preview
+SAMPLE_ROWS = 5
 
 
 class ColumnMap(BaseModel):
@@ -61,78 +66,23 @@ class ImportReport(BaseModel):
     folder: str = ""
 
 
-class FaqImportError(ValueError):
-    """The file cannot be imported; ``problems`` are ``file:row: reason`` lines. Nothing was written."""
+@dataclass
+class ImportPlan:
+    """What an import of one file would write, before anything is written: the columns found, the
+    valid entries, the bad rows. The workbench previews it; ``import_faq`` writes it."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__(f"{len(problems)} invalid rows, nothing written; first: {problems[0]}")
+    name: str
+    label: str
+    header: list[str]
+    mapping: dict[str, str]  # FaqEntry field → the file's column name it is read from
+    entries: list[FaqEntry]
+    problems: list[str]  # ``file:row: reason``
+    rows: int  # data rows (blank rows not counted)
+    sample: list[Row] = field(default_factory=list)  # the first data rows as read
 
-
-Row = tuple[int, list[str]]
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def read_rows(path: Path) -> list[list[Row]]:
-    """The tables of a file (one per sheet for .xlsx) as (1-based row number, cells) lists."""
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise FaqImportError([f"{path.name}:1: unsupported file type {suffix or '(none)'}: use one of {', '.join(SUFFIXES)}"
-                            + ("; save .xls workbooks as .xlsx" if suffix == ".xls" else "")])
-    if suffix == ".xlsx":
-        import openpyxl  # only an Excel import needs it
-
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one readable message
-            raise FaqImportError([f"{path.name}:1: not a readable .xlsx workbook ({type(exc).__name__})"]) from exc
-        try:
-            return [[(i, [_cell(v) for v in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), 1)]
-                    for sheet in book.worksheets]
-        finally:
-            book.close()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FaqImportError([f"{path.name}:1: not UTF-8 text ({exc.reason})"]) from exc
-    if suffix == ".jsonl":
-        return [_jsonl_rows(path.name, text)]
-    rows, problem = csv_rows(text, TABLE_SUFFIXES[suffix])
-    if problem:
-        raise FaqImportError([f"{path.name}:{problem.removeprefix('line ')}"])
-    return [rows]
-
-
-def _jsonl_rows(name: str, text: str) -> list[Row]:
-    """JSONL objects as a table: a header of every key seen, then one row per line."""
-    objects: list[tuple[int, dict[str, object]]] = []
-    problems = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{name}:{n}: not valid JSON ({exc.msg})")
-            continue
-        if not isinstance(obj, dict):
-            problems.append(f"{name}:{n}: a JSONL row must be an object")
-            continue
-        objects.append((n, obj))
-    if problems:
-        raise FaqImportError(problems)
-    keys = list(dict.fromkeys(k for _, o in objects for k in o))
-    def cell(v: object) -> str:
-        return "|".join(map(str, v)) if isinstance(v, list) else _cell(v)
-
-    return [(0, keys)] + [(n, [cell(o.get(k)) for k in keys]) for n, o in objects]
+    @property
+    def similar(self) -> int:
+        return sum(len(e.similar) for e in self.entries)
 
 
 def _columns(name: str, header: Row, columns: ColumnMap, required: Iterable[str]) -> dict[str, int]:
@@ -183,12 +133,13 @@ def faq_id(name: str, question: str) -> str:
 
 
 def parse_rows(name: str, label: str, rows: list[Row], columns: ColumnMap, extra_similar: dict[str, list[str]],
-               progress: ProgressFn | None = None) -> tuple[list[FaqEntry], list[str], int]:
-    """(valid entries, ``file:row: reason`` problems, data rows) of the main table."""
+               progress: ProgressFn | None = None) -> ImportPlan:
+    """The plan of the main table: its valid entries and its ``file:row: reason`` problems."""
     rows = _table(rows)
     if not rows:
         raise FaqImportError([f"{label}:1: the file has no rows"])
     cols = _columns(label, rows[0], columns, ("question", "answer"))
+    header = rows[0][1]
     entries: list[FaqEntry] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
@@ -214,7 +165,9 @@ def parse_rows(name: str, label: str, rows: list[Row], columns: ColumnMap, extra
             continue
         seen[question] = n
         entries.append(entry)
-    return entries, problems, len(rows) - 1
+    mapping = {f: header[i] for f, i in sorted(cols.items(), key=lambda kv: kv[1]) if f != "id" and i < len(header)}
+    return ImportPlan(name=name, label=label, header=list(header), mapping=mapping, entries=entries,
+                      problems=problems, rows=len(rows) - 1, sample=rows[1:1 + SAMPLE_ROWS])
 
 
 def category_file(category: str) -> str:
@@ -247,6 +200,45 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def import_name(label: str, name: str | None = None) -> str:
+    """The import's name (folder and id prefix): ``name``, else derived from the file name."""
+    name = name or re.sub(r"[^a-z0-9_]+", "_", Path(label).stem.lower()).strip("_") or "bank"
+    if not NAME.match(name):
+        name = "faq_" + name[:27] if re.match(r"^[0-9_]", name) else name[:32]
+    if not NAME.match(name):
+        raise FaqImportError([f"{label}:1: import name {name!r} must match {NAME.pattern} (use --name)"])
+    return name
+
+
+def header_of(path: Path, label: str | None = None) -> list[str]:
+    """The column names of the file's main table ([] when it cannot be read): what a user picks
+    columns from when none is found by its default name."""
+    try:
+        rows = _table(read_rows(Path(path), label)[0])
+    except (FaqImportError, OSError):
+        return []
+    return list(rows[0][1]) if rows else []
+
+
+def plan_import(path: Path, *, name: str | None = None, columns: ColumnMap | None = None,
+                similar_file: Path | None = None, label: str | None = None,
+                progress: ProgressFn | None = None) -> ImportPlan:
+    """Read and validate ``path`` without writing anything (the preview, and the first half of an
+    import). Raises ``FaqImportError`` when the file cannot be read or has no question/answer column;
+    bad rows are in ``plan.problems``."""
+    path = Path(path)
+    label = label or path.name
+    name = import_name(label, name)
+    tables = read_rows(path, label)
+    extra: dict[str, list[str]] = {}
+    for sheet in tables[1:]:  # further sheets of a workbook: paraphrases
+        extra.update(paraphrases(label, sheet))
+    if similar_file is not None:
+        for sheet in read_rows(similar_file):
+            extra.update(paraphrases(similar_file.name, sheet))
+    return parse_rows(name, label, tables[0], columns or ColumnMap(), extra, progress)
+
+
 def import_faq(path: Path, corpus_root: Path, *, name: str | None = None, columns: ColumnMap | None = None,
                similar_file: Path | None = None, skip_invalid: bool = False, label: str | None = None,
                progress: ProgressFn | None = None) -> ImportReport:
@@ -254,30 +246,23 @@ def import_faq(path: Path, corpus_root: Path, *, name: str | None = None, column
 
     Raises ``FaqImportError`` (nothing written) when the file cannot be read, or when a row is invalid
     and not ``skip_invalid``. ``label`` is the file name used in messages and origins (an upload's
-    original name)."""
-    path, corpus_root = Path(path), Path(corpus_root)
-    label = label or path.name
-    name = name or re.sub(r"[^a-z0-9_]+", "_", Path(label).stem.lower()).strip("_") or "bank"
-    if not NAME.match(name):
-        name = "faq_" + name[:27] if re.match(r"^[0-9_]", name) else name[:32]
-    if not NAME.match(name):
-        raise FaqImportError([f"{label}:1: import name {name!r} must match {NAME.pattern} (use --name)"])
-    tables = read_rows(path)
-    extra: dict[str, list[str]] = {}
-    for sheet in tables[1:]:  # further sheets of a workbook: paraphrases
-        extra.update(paraphrases(label, sheet))
-    if similar_file is not None:
-        for sheet in read_rows(similar_file):
-            extra.update(paraphrases(similar_file.name, sheet))
-    entries, problems, rows = parse_rows(name, label, tables[0], columns or ColumnMap(), extra, progress)
-    if problems and not skip_invalid:
-        raise FaqImportError(problems)
+    original name). The CLI, the HTTP route and the workbench all import through this function."""
+    plan = plan_import(path, name=name, columns=columns, similar_file=similar_file, label=label, progress=progress)
+    return write_plan(plan, corpus_root, skip_invalid=skip_invalid)
+
+
+def write_plan(plan: ImportPlan, corpus_root: Path, *, skip_invalid: bool = False) -> ImportReport:
+    """Write a plan's entries, one file per category (unchanged files are not touched)."""
+    corpus_root = Path(corpus_root)
+    if plan.problems and not skip_invalid:
+        raise FaqImportError(plan.problems)
     by_category: dict[str, list[FaqEntry]] = {}
-    for e in entries:
+    for e in plan.entries:
         by_category.setdefault(str(e.category), []).append(e)
+    name = plan.name
     folder = corpus_root / "faq" / "imported" / name
-    report = ImportReport(name=name, rows=rows, entries=len(entries), similar=sum(len(e.similar) for e in entries),
-                          invalid=problems, folder=str(folder))
+    report = ImportReport(name=name, rows=plan.rows, entries=len(plan.entries), similar=plan.similar,
+                          invalid=plan.problems, folder=str(folder))
     wanted = {category_file(c): render(name, c, es) for c, es in sorted(by_category.items())}
     for fname, text in wanted.items():
         target = folder / fname

@@ -4,6 +4,7 @@ account store. ``CsService.from_services`` (service.py) feeds it the process's s
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,9 @@ from agents.customer_service.doc_answers import DocAnswerer
 from agents.customer_service.faq_match import FaqMatcher, MatchParams, load_params
 from agents.customer_service.memo import MemoKB, MemoMatcher
 from agents.customer_service.understand import ProductLexicon
+from kb.faq_scope import load_scope, scope_entries
 from kb.linking.linker import EntityLinker
+from kb.schema import FaqEntry
 from tools.cs.accounts import AccountStore
 from tools.cs.guard import CsGuard
 from tools.cs.guard_patterns import ATTACK_EXEMPLARS
@@ -26,25 +29,30 @@ DEMO_ACCOUNTS = Path(__file__).resolve().parents[2] / "tools" / "data" / "cs_dem
 
 def build_deps(corpus: Any, *, embedder: Any = None, kb: Any = None, llm: Any = None,
                accounts: AccountStore | None = None, params: MatchParams | None = None,
-               llm_timeout_s: float = 20.0, memo: int = 0) -> CsDeps:
+               llm_timeout_s: float = 20.0, memo: int = 0, faqs: Sequence[FaqEntry] | None = None) -> CsDeps:
     """``embedder`` is a kb.retrieval.embeddings.Embedder (``embed(texts, role)``, ``embed_one``, ``model_id``).
-    ``memo``: FAQ-match and KB-search results kept per query text (agents/customer_service/memo.py; 0 = off)."""
+    ``memo``: FAQ-match and KB-search results kept per query text (agents/customer_service/memo.py; 0 = off).
+    ``faqs``: replace mode (kb/faq_scope.py) — the bot answers from these FAQ entries alone: the
+    matcher holds only them, and a grounded answer may quote only their passages (no product or
+    industry document of ours); compliance rules, hand-offs and disclosures stay the corpus's."""
     compliance = load_cs_compliance(corpus)
     params = params or load_params(getattr(embedder, "model_id", None) if embedder is not None else None)
     embed_many = (lambda texts, role: embedder.embed(texts, role)) if embedder is not None else None
     embed_one = (lambda text: np.asarray(embedder.embed_one(text, "query"))) if embedder is not None else None
-    matcher = FaqMatcher(corpus.faqs, params, embed_many)
+    scoped = faqs is not None
+    matcher = FaqMatcher(list(faqs) if scoped else corpus.faqs, params, embed_many)
     exemplar_vecs = embed_many(ATTACK_EXEMPLARS, "query") if matcher.uses_dense else None
     guard = CsGuard(compliance, exemplar_vecs, ATTACK_EXEMPLARS, params.guard_similarity)
     kb_vector = kb_vector_map(embedder, kb)
     if memo > 0:
         matcher = MemoMatcher(matcher, memo)  # type: ignore[assignment]
         kb = MemoKB(kb, memo) if kb is not None else None
+    only = dict(faq_only=frozenset(e.id for e in faqs), answer_doc_types=("faq",), kb_fetch=50) if scoped else {}
     return CsDeps(compliance=compliance, guard=guard, matcher=matcher, lexicon=ProductLexicon.from_corpus(corpus),
                   kb=kb, llm=llm, accounts=accounts, embed_query=embed_one if matcher.uses_dense else None,
                   llm_timeout_s=llm_timeout_s, kb_vector=kb_vector,
-                  docs=DocAnswerer(corpus, industry_linker(corpus)),
-                  product_categories={pid: d.meta.category for pid, d in corpus.products.items()})
+                  docs=None if scoped else DocAnswerer(corpus, industry_linker(corpus)),
+                  product_categories={pid: d.meta.category for pid, d in corpus.products.items()}, **only)  # type: ignore[arg-type]
 
 
 def industry_linker(corpus: Any) -> EntityLinker | None:
@@ -80,3 +88,20 @@ def kb_or_none(services: Any) -> Any:
     except Exception as exc:  # missing module, store error: degrade, do not fail the bot
         log.warning("KB unavailable (%s: %s): grounded answers disabled", type(exc).__name__, exc)
         return None
+
+
+def scoped_faqs(data_dir: Path) -> list[FaqEntry] | None:
+    """The FAQ entries of replace mode (``puhui kb import-faq --replace``), or None: every FAQ entry.
+    A corrupt scope file or a missing import folder answers no FAQ (logged), never ours instead."""
+    try:
+        scope = load_scope(data_dir)
+    except ValueError as exc:
+        log.error("%s: answering from no FAQ", exc)
+        return []
+    if scope is None:
+        return None
+    entries, problems = scope_entries(scope)
+    for p in problems[:5]:
+        log.error("FAQ scope %r: %s", scope.name, p)
+    log.info("replace mode: the bot answers from FAQ import %r alone (%d entries)", scope.name, len(entries))
+    return entries

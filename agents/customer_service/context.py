@@ -51,6 +51,17 @@ class CsDeps:
     #: answers from product/industry documents when no FAQ answers verbatim (doc_answers.py)
     docs: DocAnswerer | None = None
     product_categories: dict[str, str] = field(default_factory=dict)  # product id → category (topic check)
+    #: replace mode (kb/faq_scope.py): the FAQ ids the bot may answer from, verbatim or by quoting a
+    #: retrieved FAQ passage; None = every FAQ entry and document of the knowledge base
+    faq_only: frozenset[str] | None = None
+    #: KB passages fetched per turn before filtering by document type (and by ``faq_only``)
+    kb_fetch: int = 10
+
+    def may_quote(self, doc_type: str, faq_id: str | None) -> bool:
+        """A retrieved passage the grounded answer may use."""
+        if doc_type not in self.answer_doc_types:
+            return False
+        return self.faq_only is None or (doc_type == "faq" and faq_id in self.faq_only)
 
 
 @dataclass

@@ -108,6 +108,9 @@ class FaqMatcher:
                     self.texts.append(t)
                     owner.append(i)
         self.owner = np.asarray(owner)
+        if not self.entries:  # replace mode whose import is empty or gone: nothing matches, nothing to fit
+            self.embed, self.q_dense, self.a_dense = None, None, None
+            return
         docs = ["".join(self.texts[j] for j in np.flatnonzero(self.owner == i)) + e.answer
                 for i, e in enumerate(self.entries)]
         q_texts = [clean(t) for t in self.texts]
@@ -175,5 +178,6 @@ class FaqMatcher:
             score = float(probs[i])
             hits.append(FaqHit(faq_id=e.id, question=e.question, answer=e.answer, category=e.category,
                                score=round(score, 4) if math.isfinite(score) else 0.0, handoff=e.handoff,
-                               products=e.products, disclosure=e.disclosure, matched_text=self.texts[int(arg[i])]))
+                               products=e.products, disclosure=e.disclosure, matched_text=self.texts[int(arg[i])],
+                               origin=e.origin))
         return hits

@@ -38,6 +38,8 @@ class FaqHit(BaseModel):
     products: list[str] = Field(default_factory=list)
     disclosure: str | None = None
     matched_text: str = ""
+    #: file:row of the bank's file an imported entry came from (kb/faq_import.py); its citation
+    origin: str | None = None
     #: the entry talks about what was asked (agents/customer_service/topic_check.py); only then verbatim
     topic_ok: bool = True
     topic_reason: str = ""

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from agents.common.checkpoint import StateStore, sqlite_state
-from agents.customer_service.build import build_deps, kb_or_none
+from agents.customer_service.build import build_deps, kb_or_none, scoped_faqs
 from agents.customer_service.compose import reply_text
 from agents.customer_service.context import CsDeps, TurnContext
 from agents.customer_service.graph import build_graph
@@ -82,7 +82,8 @@ class CsService:
     @classmethod
     def from_services(cls, services: Any, accounts_path: Path | None = None) -> "CsService":
         """The process-wide bot, built on first use: checkpoints in services.checkpointer_path; account
-        records from ``accounts_path`` or data_dir/cs_accounts.json when present."""
+        records from ``accounts_path`` or data_dir/cs_accounts.json when present; the FAQ it answers
+        from: all of the corpus, or the one import data_dir/cs_faq_scope.json names (replace mode)."""
 
         def build() -> CsService:
             path = accounts_path or services.settings.data_dir / "cs_accounts.json"
@@ -94,7 +95,8 @@ class CsService:
                 embedder = None
             deps = build_deps(services.corpus, embedder=embedder, kb=kb_or_none(services), llm=services.llm,
                               accounts=accounts, llm_timeout_s=services.settings.llm_timeout_s,
-                              memo=getattr(services.settings, "cs_turn_memo", 0))
+                              memo=getattr(services.settings, "cs_turn_memo", 0),
+                              faqs=scoped_faqs(services.settings.data_dir))
             state = services.state_store() if hasattr(services, "state_store") else None  # a test's stand-in
             return cls(deps, services.checkpointer_path, state=state)
 

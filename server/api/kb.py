@@ -3,7 +3,9 @@
 
 ``source`` restricts a search to one corpus root (ours, ``puhui``, or a bank's, issue #20); an unknown
 source is a 422 naming the field, with the sources the index holds. An import with bad rows is a 422
-whose ``fields`` list every ``file:row: reason`` (nothing is written unless ``skip_invalid``).
+whose ``fields`` list every ``file:row: reason`` (nothing is written unless ``skip_invalid``); with
+``replace`` the customer-service bot answers from that FAQ alone (kb/faq_scope.py), as with
+``puhui kb import-faq --replace``.
 
 The request model bounds every field (query 1..500 characters, k 1..50, type from a fixed set), so
 bad input is a 422 naming the field. Authentication is added by app.py around this router.
@@ -19,6 +21,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from pydantic import BaseModel, Field, field_validator
 
 from kb.faq_import import SUFFIXES, ColumnMap, FaqImportError, ImportReport, import_faq
+from kb.faq_scope import FaqScope, after_import
 from kb.ingest import IngestReport, PruneRequired
 from kb.retrieval.retrieve import Passage
 from kb.service import KnowledgeBase
@@ -75,22 +78,32 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 class FaqImportResult(BaseModel):
     imported: ImportReport
     ingest: IngestReport
+    #: the FAQ the customer-service bot answers from after this import: one import alone (replace
+    #: mode, kb/faq_scope.py), or null for every FAQ entry of the knowledge base
+    faq_scope: FaqScope | None = None
 
 
 @router.post("/faq/import", response_model=FaqImportResult,
              responses={413: {"description": "file too large"}, 422: {"description": "bad rows, one field each"}})
-def faq_import(file: UploadFile = File(..., description=".xlsx, .csv, .tsv or .jsonl"),
+def faq_import(request: Request, file: UploadFile = File(..., description=".xlsx, .xls, .csv, .tsv or .jsonl"),
                name: str | None = Form(None, max_length=32, pattern=r"^[a-z][a-z0-9_]{0,31}$"),
                question_col: str | None = Form(None, max_length=64), answer_col: str | None = Form(None, max_length=64),
                similar_col: str | None = Form(None, max_length=64), category_col: str | None = Form(None, max_length=64),
                channel_col: str | None = Form(None, max_length=64), skip_invalid: bool = Form(False),
+               replace: bool = Form(False, description="the bot answers from this FAQ alone (puhui kb import-faq --replace)"),
                kb: KnowledgeBase = Depends(get_kb)) -> FaqImportResult:
-    """Import a bank's FAQ into the main corpus root (``faq/imported/<name>/``), then ingest."""
+    """Import a bank's FAQ into the main corpus root (``faq/imported/<name>/``), then ingest. With
+    ``replace`` the customer-service bot of this process answers from it alone from the next turn on
+    (other worker processes after their restart)."""
     label = Path(file.filename or "upload").name
     if Path(label).suffix.lower() not in SUFFIXES:
         raise api_error(422, f"file type must be one of {', '.join(SUFFIXES)}", "file")
     if kb.corpus_dir is None:
         raise HTTPException(status_code=503, detail="no corpus directory configured")
+    services = request.app.state.services
+    settings = getattr(services, "settings", None)
+    if replace and settings is None:
+        raise HTTPException(status_code=503, detail="no data directory configured for replace mode")
     data = file.file.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
         raise api_error(413, f"file larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB", "file")
@@ -108,4 +121,9 @@ def faq_import(file: UploadFile = File(..., description=".xlsx, .csv, .tsv or .j
         ingest = kb.ingest()
     except PruneRequired as exc:
         raise api_error(409, str(exc), "file") from None
-    return FaqImportResult(imported=report, ingest=ingest)
+    scope = None
+    if settings is not None:
+        scope = after_import(settings.data_dir, report.name, Path(report.folder), label, report.entries, replace)
+    if hasattr(services, "forget_corpus"):
+        services.forget_corpus()  # the bot's FAQ matcher reads the new entries on its next turn
+    return FaqImportResult(imported=report, ingest=ingest, faq_scope=scope)

@@ -1,9 +1,11 @@
-"""知识库 tab: hit-test a query, upload/replace a corpus document and re-index, browse the industries.
+"""知识库 tab: hit-test a query, upload/replace a corpus document and re-index, import a bank's FAQ,
+browse the industries.
 
-Three sub-tabs, each one staff task: 检索测试 (ranked passages with sources), 文档上传与索引 (a file is
+Four sub-tabs, each one staff task: 检索测试 (ranked passages with sources), 文档上传与索引 (a file is
 validated by server/ui/corpus_upload.py before anything is written; re-indexing is incremental and
-reports progress), 行业浏览 (server/ui/kb_browser.py: facts, body, chain picture). Every handler turns
-a failure into a readable status line; details go to the server log.
+reports progress), FAQ 导入 (server/ui/faq_import_view.py: preview the column mapping, first rows and
+bad rows, then import and re-index with progress), 行业浏览 (server/ui/kb_browser.py: facts, body,
+chain picture). Every handler turns a failure into a readable status line; details go to the server log.
 """
 
 from __future__ import annotations
@@ -13,17 +15,20 @@ import threading
 from pathlib import Path
 
 import gradio as gr
+import pandas as pd
 
 from core.services import Services
+from kb.faq_scope import after_import
 from kb.ingest import PruneRequired
-from server.ui import kb_browser
+from server.ui import faq_import_view, kb_browser
 from server.ui.corpus_upload import check_upload, write_atomically
 
 log = logging.getLogger("puhui.ui")
 
 DOC_TYPES = {"全部": None, "行业": "industry", "产品": "product", "FAQ": "faq", "制度": "policy"}
 DOC_TYPE_NAMES = {v: k for k, v in DOC_TYPES.items() if v}
-STAGES = {"Scanning corpus": "扫描文档", "Embedding chunks": "计算向量", "Building BM25": "建立关键词索引"}
+STAGES = {"Scanning corpus": "扫描文档", "Embedding chunks": "计算向量", "Building BM25": "建立关键词索引",
+          "Validating rows": "校验 FAQ 行"}
 _INDEX_LOCK = threading.Lock()  # one re-index at a time per process; a second click gets a message
 
 
@@ -48,8 +53,9 @@ def hit_test(services: Services, query: str, k: int, doc_type_label: str):
 
 
 def _forget_corpus(services: Services) -> None:
-    """Drop the cached corpus so the browser and the next check read the files as they are now."""
-    services.__dict__.pop("corpus", None)  # Services.corpus is a functools.cached_property
+    """Drop the cached corpus (and the bot built on its FAQ) so the browser, the next check and the
+    customer-service bot read the files as they are now."""
+    services.forget_corpus()
 
 
 def upload_document(services: Services, file_path: str | None) -> tuple[str, bool]:
@@ -77,6 +83,34 @@ def upload_document(services: Services, file_path: str | None) -> tuple[str, boo
     return (f"✔ {action} `{check.target}`（{check.summary}）。点击「重建索引」后检索与问答即使用新内容。", True)
 
 
+def _progress_fn(progress):
+    """The KB's ``(stage, done, total)`` reports on a ``gr.Progress``, each stage in Chinese with its count."""
+    def on_progress(stage: str, done: int, total: int) -> None:
+        label = STAGES.get(stage, stage)
+        progress((done, max(total, 1)), desc=f"{label} {done}/{total}")
+
+    return on_progress
+
+
+def import_faq_file(services: Services, progress, file_path: str | None, name: str | None,
+                    choices: dict[str, str | None], skip_invalid: bool, replace: bool = False) -> str:
+    """Import an uploaded FAQ file (validated rows → corpus files), then re-index with progress; with
+    ``replace`` the bot answers from this FAQ alone (kb/faq_scope.py, as ``import-faq --replace``)."""
+    progress(0, desc="校验 FAQ 行")
+    report, text = faq_import_view.import_upload(services.settings.corpus_dir, file_path, name, choices, skip_invalid,
+                                                 progress=_progress_fn(progress))
+    if report is None:
+        return text
+    scope = after_import(services.settings.data_dir, report.name, Path(report.folder), Path(str(file_path)).name,
+                         report.entries, bool(replace))
+    _forget_corpus(services)
+    text += "\n\n" + reindex(services, progress)
+    if scope is not None:
+        text += (f"\n\n**替换模式**：客服机器人只用导入 `{scope.name}` 的 FAQ 作答，内置 FAQ 与产品/行业文档不再作答"
+                 "（恢复：命令行 `puhui kb faq-scope --all`）。")
+    return text
+
+
 def reindex(services: Services, progress, full: bool = False) -> str:
     """Re-index (incremental unless ``full``) with a progress bar; returns a one-paragraph report.
 
@@ -86,12 +120,8 @@ def reindex(services: Services, progress, full: bool = False) -> str:
     if not _INDEX_LOCK.acquire(blocking=False):
         return "⚠ 已有一个重建索引任务正在进行，请稍后再试。"
     try:
-        def on_progress(stage: str, done: int, total: int) -> None:
-            label = STAGES.get(stage, stage)
-            progress((done, max(total, 1)), desc=f"{label} {done}/{total}")
-
         progress(0, desc="准备中")
-        report = services.kb.ingest(progress=on_progress, full=bool(full))
+        report = services.kb.ingest(progress=_progress_fn(progress), full=bool(full))
         _forget_corpus(services)
     except PruneRequired as exc:  # the workbench never removes many files at once: say what and how
         return (f"⚠ 未做任何修改：本次索引将移除 {len(exc.paths)} 个已索引文件（如 `{exc.paths[0]}`）。"
@@ -191,6 +221,59 @@ def _upload_ui(services: Services, industry: gr.Dropdown) -> gr.Markdown:
     return stats
 
 
+def _frame(header: list[str], rows: list[list[str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=header) if header else pd.DataFrame()
+
+
+def _faq_import_ui(services: Services) -> gr.Markdown:
+    gr.Markdown("导入银行自己的 FAQ 表格（.xlsx / .xls / .csv / .tsv / .jsonl，列如 标准问题、答案、相似问题、分类）。"
+                "上传后先预览：各字段取自哪一列、前几行内容、有问题的行（「文件:行号: 原因」），此时不写入任何内容；"
+                "确认后点「导入」，写入 FAQ 并增量重建索引。命令行与接口同此：`puhui kb import-faq`、`POST /v1/kb/faq/import`。")
+    with gr.Row():
+        file = gr.File(label="选择 FAQ 文件", file_types=list(faq_import_view.SUFFIXES), type="filepath",
+                       elem_id="faq-file")
+        with gr.Column():
+            name = gr.Textbox(label="导入名（可选，小写字母/数字/下划线；默认取文件名）", elem_id="faq-name")
+            skip = gr.Checkbox(False, label="跳过有问题的行（只导入有效行）", elem_id="faq-skip-invalid")
+            replace = gr.Checkbox(False, label="替换模式：客服机器人只用此 FAQ 作答（用于以本行数据评估）",
+                                  elem_id="faq-replace")
+            with gr.Row():
+                show = gr.Button("预览", elem_id="faq-preview")
+                run = gr.Button("导入", variant="primary", elem_id="faq-import")
+    with gr.Row():
+        pickers = [gr.Dropdown([faq_import_view.AUTO], value=faq_import_view.AUTO, label=f"{label}列",
+                               elem_id=f"faq-col-{f}") for f, label in faq_import_view.FIELDS.items()]
+    status = gr.Markdown(elem_id="faq-preview-status")
+    with gr.Row():
+        mapping = gr.Dataframe(headers=["字段", "文件中的列"], interactive=False, label="列映射", scale=1,
+                               elem_id="faq-mapping")
+        rows = gr.Dataframe(interactive=False, wrap=True, label="前几行（与文件一致）", scale=3, elem_id="faq-rows")
+    errors = gr.Markdown(elem_id="faq-errors")
+    result = gr.Markdown(elem_id="faq-import-status")
+    stats = gr.Markdown(elem_id="faq-kb-stats")
+    fields = list(faq_import_view.FIELDS)
+
+    def show_preview(path, import_name, *picked, reset: bool = False):
+        """A new file resets the pickers to automatic; 预览 keeps the columns picked."""
+        picked = [faq_import_view.AUTO] * len(fields) if reset else list(picked)
+        p = faq_import_view.preview(path, import_name, dict(zip(fields, picked)))
+        options = [faq_import_view.AUTO, *p.columns]
+        updates = [gr.update(choices=options, value=v if v in options else faq_import_view.AUTO) for v in picked]
+        return (p.status, [[a, b] for a, b in p.mapping], _frame(p.header, p.rows), p.errors, "", *updates)
+
+    outputs = [status, mapping, rows, errors, result, *pickers]
+    file.change(lambda path, n, *c: show_preview(path, n, *c, reset=True), [file, name, *pickers], outputs)
+    show.click(show_preview, [file, name, *pickers], outputs)
+
+    def on_import(path, import_name, skip_invalid, replace_mode, *picked, progress=gr.Progress()):
+        text = import_faq_file(services, progress, path, import_name, dict(zip(fields, picked)), skip_invalid,
+                               replace_mode)
+        return text, kb_stats_text(services)
+
+    run.click(on_import, [file, name, skip, replace, *pickers], [result, stats], concurrency_limit=1)
+    return stats
+
+
 def _browser_ui(services: Services) -> gr.Dropdown:
     try:
         choices = kb_browser.industry_choices(services.corpus)
@@ -216,4 +299,6 @@ def build_tab(services: Services) -> None:
             industry = _browser_ui(services)
         with gr.Tab("文档上传与索引", id="kb-upload") as upload_tab:
             stats = _upload_ui(services, industry)
+        with gr.Tab("FAQ 导入", id="kb-faq-import"):
+            _faq_import_ui(services)
     upload_tab.select(lambda: kb_stats_text(services), None, stats)

@@ -80,7 +80,7 @@ class AnswerNodes:
         if best is not None and best.score >= threshold and best.topic_ok:
             reply = BotReply(text=best.answer, outcome="faq", intent=u.intent, confidence=best.score, faq_id=best.faq_id,
                              sources=[{"n": 1, "kind": "faq", "id": best.faq_id, "title": best.question,
-                                       "source": f"faq/{best.category}", "text": best.answer}])
+                                       "source": best.origin or f"faq/{best.category}", "text": best.answer}])
             if best.handoff and pending is None:
                 pending = {"reason": "complaint" if u.intent == "complaint" else "faq_policy", "detail": best.faq_id}
             unresolved = 0

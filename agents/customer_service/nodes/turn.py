@@ -212,7 +212,7 @@ class CsNodes:
             t0 = time.perf_counter()
             try:
                 vec = deps.kb_vector(query_vec) if (deps.kb_vector is not None and query_vec is not None) else None
-                found = [p for p in kb_search(deps.kb, u.query, deps.kb_k * 2, vec) if p.doc_type in deps.answer_doc_types]
+                found = [p for p in kb_search(deps.kb, u.query, deps.kb_fetch, vec) if deps.may_quote(p.doc_type, p.faq_id)]
                 passages = [{f: getattr(p, f, None) for f in ("chunk_id", "text", "score", "doc_id", "doc_type", "title",
                                                            "section", "source", "faq_id", "answer")} for p in found[:deps.kb_k]]
             except Exception as exc:  # no index yet, store down: answer from the FAQ matcher alone

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -20,6 +21,7 @@ from cli import faq_cmds, kb_cmds
 from core.settings import Settings
 from kb.corpus import load_corpus
 from kb.faq_import import ColumnMap, FaqImportError, import_faq
+from kb.faq_scope import load_scope
 from kb.service import KnowledgeBase
 from server.api import kb as kb_api
 from server.ratelimit import RateLimiter
@@ -109,8 +111,64 @@ def test_any_invalid_row_writes_nothing_unless_skip_invalid(tmp_path):
     assert snapshot(root) == before  # nothing half-written
     report = import_faq(bad, root, skip_invalid=True)
     assert report.entries == 3 and len(report.invalid) == 3 and report.written == []  # valid rows unchanged
-    with pytest.raises(FaqImportError, match="unsupported file type .xls"):
-        import_faq(tmp_path / "old.xls", root)
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(FaqImportError, match="unsupported file type .txt"):
+        import_faq(tmp_path / "notes.txt", root)
+
+
+def write_xls(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """A real Excel 97-2003 workbook (BIFF8), written with xlwt."""
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook(encoding="utf-8")
+    dates = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for title, rows in sheets.items():
+        sheet = book.add_sheet(title)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value, dates) if isinstance(value, date) else sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
+def test_legacy_xls_workbook_with_a_paraphrase_sheet_numbers_and_dates(tmp_path):
+    src = write_xls(tmp_path / "威海FAQ.xls", {
+        "FAQ": [["标准问题", "答案", "分类"],
+                ["银行卡丢了怎么办", "请立即拨打客服热线挂失。", "银行卡"],
+                [None, None, None],  # a blank row is skipped, row numbers stay the file's
+                ["客服热线是多少", 95516.0, "服务"],
+                ["新规何时生效", date(2026, 1, 1), "服务"]],
+        "相似问法": [["标准问题", "相似问题"], ["银行卡丢了怎么办", "卡丢了"], ["银行卡丢了怎么办", "卡片遗失怎么挂失"]]})
+    assert src.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"  # a real OLE2/BIFF file, not an .xlsx renamed
+    report = import_faq(src, tmp_path / "corpus", name="weihai")
+    assert (report.rows, report.entries, report.similar, report.invalid) == (3, 3, 2, [])
+    faqs = {e.question: e for e in load_corpus(tmp_path / "corpus").faqs}
+    assert faqs["银行卡丢了怎么办"].similar == ["卡丢了", "卡片遗失怎么挂失"]
+    assert faqs["银行卡丢了怎么办"].origin == "威海FAQ.xls:2" and faqs["新规何时生效"].origin == "威海FAQ.xls:5"
+    assert faqs["客服热线是多少"].answer == "95516" and faqs["新规何时生效"].answer == "2026-01-01"
+    assert import_faq(src, tmp_path / "corpus", name="weihai").written == []  # same bytes again
+
+    bad = write_xls(tmp_path / "bad.xls", {"FAQ": [["问题", "答案"], ["挂失", ""], ["挂失", "拨打热线"]]})
+    with pytest.raises(FaqImportError) as info:
+        import_faq(bad, tmp_path / "corpus")
+    assert info.value.problems == ["bad.xls:2: answer: String should have at least 1 character"]
+    assert not (tmp_path / "corpus" / "faq" / "imported" / "bad").exists()
+
+
+def test_a_workbook_is_read_by_its_content_not_its_name(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["问题", "答案"])
+    book.active.append(["转账限额多少", "单笔5万元，可在手机银行调整。"])
+    book.save(tmp_path / "export.xls")  # an .xlsx that a bank's system named .xls
+    assert import_faq(tmp_path / "export.xls", tmp_path / "corpus").entries == 1
+    write_xls(tmp_path / "legacy.xlsx", {"FAQ": [["问题", "答案"], ["挂失", "请拨打客服热线办理挂失。"]]})
+    assert import_faq(tmp_path / "legacy.xlsx", tmp_path / "corpus").entries == 1
+    (tmp_path / "page.xls").write_text("<html><table><tr><td>问题</td></tr></table></html>", encoding="utf-8")
+    with pytest.raises(FaqImportError, match=r"page\.xls:1: not an Excel workbook"):
+        import_faq(tmp_path / "page.xls", tmp_path / "corpus")
+    (tmp_path / "broken.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(FaqImportError, match=r"broken\.xls:1: not a readable \.xls workbook"):
+        import_faq(tmp_path / "broken.xls", tmp_path / "corpus")
 
 
 def test_edited_row_reindexes_only_that_entry(tmp_path):
@@ -198,3 +256,27 @@ def test_api_faq_import_staff_only_with_row_errors(tmp_path):
             assert got.status_code == 422 and field.endswith("file"), (upload[0], got.text)
         assert c.post("/v1/kb/faq/import", files={"file": ("bank.csv", data)}, data={"name": "Bad Name"}).status_code == 422
     assert kb.stats().chunks == 8  # the refused import changed nothing
+
+
+def test_api_faq_import_replace_records_the_scope_and_refreshes_the_bot(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    kb = KnowledgeBase(index_dir=tmp_path / "index", corpus_dir=corpus, embedder=HashEmbedder(), collection="test-import")
+    forgotten = []
+    app = FastAPI()
+    app.include_router(kb_api.router)
+    app.state.services = SimpleNamespace(kb=kb, settings=SimpleNamespace(data_dir=tmp_path / "var"),
+                                         forget_corpus=lambda: forgotten.append(True))
+    app.state.api_keys = ApiKeys(f"{STAFF_KEY}:staff:unit")
+    app.state.rate_limiter = RateLimiter(100_000)
+    data = write_csv(tmp_path / "bank.csv", ROWS).read_bytes()
+    with TestClient(app, headers={"X-API-Key": STAFF_KEY}) as c:
+        plain = c.post("/v1/kb/faq/import", files={"file": ("bank.csv", data)}, data={"name": "jining"})
+        assert plain.status_code == 200 and plain.json()["faq_scope"] is None and forgotten == [True]
+        got = c.post("/v1/kb/faq/import", files={"file": ("bank.csv", data)}, data={"name": "jining", "replace": "true"})
+        assert got.status_code == 200, got.text
+        scope = got.json()["faq_scope"]
+        assert scope["name"] == "jining" and scope["file"] == "bank.csv" and scope["entries"] == 3
+        assert load_scope(tmp_path / "var").folder == (corpus / "faq" / "imported" / "jining").resolve()
+        assert c.post("/v1/kb/faq/import", files={"file": ("bank.csv", data)},
+                      data={"replace": "maybe"}).status_code == 422
