@@ -22,12 +22,21 @@ from agents.monitoring.digest import monthly_digest
 from agents.monitoring.graph import build_graph, build_note_graph
 from agents.monitoring.schemas import NoteResult, RunResult
 from tools.credit.audit import AuditLog, AuditRecord
-from tools.monitoring import book as book_mod, indicators
+from tools.monitoring import book as book_mod, indicators, statements
 from tools.monitoring.disposal import ACTIONS
 from tools.monitoring.note_index import NoteHit, search_notes
 from tools.monitoring.profiles import ProfileVersion
 from tools.monitoring.tracking import IndustryTracking, corpus_profiles, open_tracking_db
 from tools.monitoring.warnings_store import LoanWarning, WarningStore
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file and rename, so a half-written file is never read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
 
 
 class MonitoringService:
@@ -103,11 +112,11 @@ class MonitoringService:
         if unknown:
             raise book_mod.BookFileError(f"segment: 未知行业 {', '.join(unknown[:5])}")
         path = self.context.book_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(book_mod.to_csv(bk))
-        os.replace(tmp, path)
+        if bk.statements is not None:
+            _write_atomic(self.context.statements_path, statements.to_csv(bk.statements))
+        else:  # a new book without statements: the old book's statements must not be screened with it
+            self.context.statements_path.unlink(missing_ok=True)
+        _write_atomic(path, book_mod.to_csv(bk))
         return path
 
     def synthetic_book(self, n: int, end_month: str, seed: int = 7) -> book_mod.LoanBook:
