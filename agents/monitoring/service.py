@@ -133,8 +133,12 @@ class MonitoringService:
         return self.context.warnings.portfolio(month)
 
     def timeline(self, loan_id: str) -> dict:
-        """A loan's months (flows, tax, delays, concentration), its alerts by month and staff decisions."""
+        """A loan's months (flows, tax, delays, concentration, screening flags), its alerts by month and
+        staff decisions. A month screened from statements shows the flags its alert found (the book
+        column holds only imported counts)."""
         months: list[dict] = []
+        alerts = self.context.warnings.warnings(loan_id=loan_id, limit=24)
+        screened = {w.month: len(e.get("flags", [])) for w in alerts for e in w.evidence if e["code"] == "M06"}
         if self.context.book_path.exists():
             bk = book_mod.from_csv(self.context.book_path.read_text(encoding="utf-8"))
             hit = np.flatnonzero(bk.loans["loan_id"].to_numpy() == loan_id)
@@ -142,9 +146,8 @@ class MonitoringService:
                 i = int(hit[0])
                 months = [{"month": m, "inflow": float(bk.inflow[i, k]), "tax_revenue": float(bk.tax_revenue[i, k]),
                            "dpd": int(bk.dpd[i, k]), "top_share": float(bk.top_share[i, k]),
-                           "chain_flags": int(bk.chain_flags[i, k])} for k, m in enumerate(bk.months)]
-        return {"loan_id": loan_id, "months": months,
-                "warnings": [w.model_dump() for w in self.context.warnings.warnings(loan_id=loan_id, limit=24)],
+                           "chain_flags": screened.get(m) or int(bk.chain_flags[i, k])} for k, m in enumerate(bk.months)]
+        return {"loan_id": loan_id, "months": months, "warnings": [w.model_dump() for w in alerts],
                 "decisions": self.context.warnings.decisions(loan_id)}
 
     def decide_warning(self, month: str, loan_id: str, *, reviewer: str, decision: str, action: str | None,

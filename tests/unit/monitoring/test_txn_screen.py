@@ -93,5 +93,7 @@ def test_run_audits_every_alert_with_its_screening_evidence(svc):
     assert entry["decision"] == flagged[0].action and entry["rule_hits"] == flagged[0].reasons
     assert entry["reasons"][0] == f"等级：{flagged[0].level}" and entry["score"] == flagged[0].points
     assert audit.verify().ok
+    tl = svc.timeline(flagged[0].loan_id)
+    assert tl["months"][-1]["chain_flags"] == len(m06["flags"]) >= 1  # the screened month shows what was found
     svc.save_book(book_mod.from_csv(book_mod.to_csv(book)))  # a book without statements drops the old ones
     assert not svc.context.statements_path.exists()
