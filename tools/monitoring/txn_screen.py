@@ -34,6 +34,7 @@ class BookScreening:
     counts: np.ndarray  # (n,) flags per loan, in book order
     flags: dict[str, list[Flag]] = field(default_factory=dict)  # loan_id → its flags
     candidates: int = 0  # loans the column-wise pass sent to the rules
+    rows: int = 0  # statement rows of the month (0: the statements do not cover it)
 
     def evidence(self, loan_id: str) -> list[dict]:
         """The flags of one loan as stored alert evidence: rule, typology, explanation and the
@@ -119,22 +120,24 @@ def screen_book(statements: pd.DataFrame, loan_ids: np.ndarray, month: str,
     rows = st[st["loan"].isin(cand).to_numpy() & eligible].sort_values("loan", kind="stable")
     txns, loan = to_transactions(rows), rows["loan"].to_numpy()
     bounds = np.flatnonzero(np.diff(loan)) + 1
-    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(loan)]):
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(loan)]) if len(loan) else ():
         code = int(loan[lo])
         found = screen_loan(txns[lo:hi], p)
         if found and position[code] >= 0:
             flags[str(uniq[code])] = found
             counts[position[code]] = len(found)
-    return BookScreening(counts=counts, flags=flags, candidates=int(cand.size))
+    return BookScreening(counts=counts, flags=flags, candidates=int(cand.size), rows=len(st))
 
 
 def screen_into(book: LoanBook, month: str, params: ScreeningParams | None = None) -> tuple[LoanBook, BookScreening | None]:
     """(the book with ``month``'s flag counts from its statements in ``chain_flags``, the screening);
-    a book without statements is returned as it is (its column stays what was imported). The
-    caller's book is never written into."""
+    a book without statements, or whose statements do not cover ``month``, is returned as it is (its
+    column stays what was imported). The caller's book is never written into."""
     if book.statements is None:
         return book, None
     found = screen_book(book.statements, book.loans["loan_id"].to_numpy(), month, params)
+    if found.rows == 0:
+        return book, None
     flags = book.chain_flags.copy()
     flags[:, book.months.index(month)] = found.counts
     return replace(book, chain_flags=flags), found

@@ -59,6 +59,16 @@ def test_a_structuring_pattern_in_a_hand_written_statement():
     assert found.counts.tolist() == [1, 0, 0]
     assert found.flags["A1"][0].rule_id == "TS05" and len(found.evidence("A1")[0]["transactions"]) == 4
     assert txn_screen.screen_book(st, np.array(["A1"]), "2026-10").counts.tolist() == [0]  # another month
+    clean = st[st["loan_id"] == "A2"]  # statements where no rule can fire: no candidate, no flag
+    assert txn_screen.screen_book(clean, np.array(["A2"]), "2026-11").counts.tolist() == [0]
+
+
+def test_a_month_the_statements_do_not_cover_keeps_the_imported_column(season):
+    book = book_mod.synthetic_book(50, season, seed=2)
+    book.chain_flags[0, -2] = 2  # imported for the month before the statements
+    earlier = book_mod.LoanBook(**{**vars(book), "months": book.months[:-1], "chain_flags": book.chain_flags[:, :-1]})
+    same, found = txn_screen.screen_into(earlier, book.months[-2])
+    assert found is None and same.chain_flags[0, -1] == 2
 
 
 def test_statement_file_errors_name_the_field(season):
