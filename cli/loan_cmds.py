@@ -83,7 +83,8 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         if quick:
             raw, filled = fill_quick(raw)
             for path in filled:
-                err.print(f"[yellow]快速试用：{path} 未提供，按默认值 {getattr(QUICK_CREDIT_DEFAULTS, path.rsplit('.', 1)[1])!r} 填写（须核实）[/yellow]")
+                value = getattr(QUICK_CREDIT_DEFAULTS, path.rsplit(".", 1)[1])
+                err.print(f"[yellow]快速试用：{path} 未提供，按默认值 {value!r} 填写（须核实）[/yellow]")
         svc = _service(get_settings())
         try:
             result = svc.review(raw)

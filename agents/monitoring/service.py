@@ -146,7 +146,8 @@ class MonitoringService:
                 i = int(hit[0])
                 months = [{"month": m, "inflow": float(bk.inflow[i, k]), "tax_revenue": float(bk.tax_revenue[i, k]),
                            "dpd": int(bk.dpd[i, k]), "top_share": float(bk.top_share[i, k]),
-                           "chain_flags": screened.get(m) or int(bk.chain_flags[i, k])} for k, m in enumerate(bk.months)]
+                           "chain_flags": screened.get(m) or int(bk.chain_flags[i, k])}
+                          for k, m in enumerate(bk.months)]
         return {"loan_id": loan_id, "months": months, "warnings": [w.model_dump() for w in alerts],
                 "decisions": self.context.warnings.decisions(loan_id)}
 

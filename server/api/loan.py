@@ -72,7 +72,8 @@ def review_quick(body: QuickApplication, request: Request) -> Any:
     try:
         result = _service(request).review(raw)
     except InvalidApplication as exc:
-        return _error(422, "invalid request", [FieldProblem(field=e.field, message=e.msg, type=e.type) for e in exc.errors])
+        return _error(422, "invalid request",
+                      [FieldProblem(field=e.field, message=e.msg, type=e.type) for e in exc.errors])
     return QuickReviewResult(**result.model_dump(), defaults_filled=filled)
 
 

@@ -3,8 +3,9 @@ concentration and chain-map transaction flags — as numpy arrays (loans × mont
 job is vectorised over the whole book.
 
 ``synthetic_book`` writes a seeded book with known injected events (the ground truth per signal), the
-last month's bank statements (with the transaction patterns of the ``chain_flag`` event injected into
-them, for the screening to find) and a later default drawn from them, which is what the per-signal P/R and the AUC are measured against.
+last month's bank statements (with the transaction patterns of the ``chain_flag`` event injected
+into them, for the screening to find) and a later default drawn from them, which is what the
+per-signal P/R and the AUC are measured against.
 ``to_csv``/``from_csv`` use one long table (a row per loan and month), which is how a real book
 (exported from the core banking system) comes in.
 """

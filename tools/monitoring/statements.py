@@ -116,7 +116,8 @@ def from_csv(text: str, loan_ids: set[str] | None = None) -> pd.DataFrame:
               ("counterparty", df["counterparty"].str.strip() == ""))
     for field, bad in checks:
         if bad.any():
-            raise StatementFileError(f"{field}: 第 {int(np.flatnonzero(bad)[0]) + 2} 行无效（{df[field].iloc[int(np.flatnonzero(bad)[0])]!r}）")
+            row = int(np.flatnonzero(bad)[0])
+            raise StatementFileError(f"{field}: 第 {row + 2} 行无效（{df[field].iloc[row]!r}）")
     if loan_ids is not None:
         unknown = ~df["loan_id"].isin(list(loan_ids))
         if unknown.any():

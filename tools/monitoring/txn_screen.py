@@ -75,7 +75,8 @@ def candidate_loans(st: pd.DataFrame, p: ScreeningParams) -> tuple[np.ndarray, n
         found.append(loan[m][_window_hits(g, day[m], p.structuring_window_days, p.structuring_min_count)])
     memo_code, memos = pd.factorize(st["memo"].fillna(""))  # a few distinct memos: judge each once
     routine = np.array([is_routine(str(m)) for m in memos] + [False], dtype=bool)[memo_code]
-    rnd = (amount >= p.round_min_amount) & (np.abs(amount - np.round(amount / p.round_unit) * p.round_unit) < 0.005) & ~routine
+    is_round = np.abs(amount - np.round(amount / p.round_unit) * p.round_unit) < 0.005  # rules.amount.is_round
+    rnd = (amount >= p.round_min_amount) & is_round & ~routine
     eligible |= rnd
     if rnd.any():
         amt_code = pd.factorize(np.round(amount[rnd], 2))[0].astype(np.int64)
@@ -129,7 +130,8 @@ def screen_book(statements: pd.DataFrame, loan_ids: np.ndarray, month: str,
     return BookScreening(counts=counts, flags=flags, candidates=int(cand.size), rows=len(st))
 
 
-def screen_into(book: LoanBook, month: str, params: ScreeningParams | None = None) -> tuple[LoanBook, BookScreening | None]:
+def screen_into(book: LoanBook, month: str,
+                params: ScreeningParams | None = None) -> tuple[LoanBook, BookScreening | None]:
     """(the book with ``month``'s flag counts from its statements in ``chain_flags``, the screening);
     a book without statements, or whose statements do not cover ``month``, is returned as it is (its
     column stays what was imported). The caller's book is never written into."""
