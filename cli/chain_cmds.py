@@ -23,6 +23,7 @@ from agents.chain_map.batch import BatchInputError, BatchSummary, decode_upload,
 from agents.chain_map.brief import UnknownSegment
 from agents.chain_map.schemas import ChainMapErrors
 from agents.chain_map.service import ChainMapService
+from cli.loading import loading_models
 from core.services import Services
 from core.settings import Settings
 from tools.txn.io import rows_from_text
@@ -37,8 +38,8 @@ def _fail(message: str) -> None:
 
 
 def _service(get_settings: Callable[[], Settings]) -> ChainMapService:
-    err.print("[dim]加载模型…[/dim]")  # issue #19: the embedding model and the graph load before the first answer
-    services = Services(get_settings())
+    with loading_models(console=err):  # issue #19: the embedding model and the graph load before the first answer
+        services = Services(get_settings())
     if not services.corpus.industries:
         _fail(f"知识库 {services.settings.corpus_dir} 中没有行业文档（PUHUI_CORPUS_DIR）")
     return ChainMapService.from_services(services)

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from agents.copilot.schemas import TOOL_LABELS
 from agents.copilot.service import CopilotService
+from cli.loading import loading_models
 from core.services import Services
 from core.settings import Settings
 
@@ -58,8 +59,8 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         """向员工助手提问：自动选择助手并给出结果、调用了哪些助手、由谁作答。"""
         if not question.strip():
             _fail("问题不能为空")
-        err.print("[dim]加载模型…[/dim]")  # issue #19: the assistants load their models on this first question
-        services = Services(get_settings())
+        with loading_models(console=err):  # issue #19: the assistants load their models on this first question
+            services = Services(get_settings())
         try:
             answer = CopilotService.from_services(services).ask(question)
         except ValueError as exc:  # a misconfigured model provider, or an empty question

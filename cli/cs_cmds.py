@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -16,6 +15,7 @@ from rich.table import Table
 from agents.customer_service.service import CsService, SessionNotFound
 from agents.qa_inspection.batch import inspect_all, load_folder, summarize, write_outputs
 from agents.qa_inspection.service import QaService
+from cli.loading import loading_models
 from core.services import Services
 from core.settings import Settings
 from tools.pii import mask_pii
@@ -60,16 +60,15 @@ def _batch_lines(path: Path) -> list[str]:
 
 def _loaded_bot(settings: Settings) -> CsService:
     """The bot with its models loaded, saying so on stderr first (a fresh data folder takes ~20 s)."""
-    t0 = time.perf_counter()
-    err.print("[dim]加载模型…[/dim]")
-    bot = CsService.from_services(Services(settings))
-    if bot.deps.embed_query is not None:
-        try:  # load the embedding model now, not during the first question
-            bot.deps.embed_query("你好")
-        except Exception as exc:  # noqa: BLE001 - the bot answers lexically without it
-            err.print(f"[yellow]向量模型不可用（{type(exc).__name__}），按关键词匹配应答[/yellow]")
-    err.print(f"[dim]模型已就绪（{time.perf_counter() - t0:.1f} 秒）[/dim]")
-    return bot
+    holder: dict[str, CsService] = {}
+
+    def warm() -> None:  # load the embedding model now, not during the first question
+        if holder["bot"].deps.embed_query is not None:
+            holder["bot"].deps.embed_query("你好")
+
+    with loading_models(warm, err):
+        holder["bot"] = CsService.from_services(Services(settings))
+    return holder["bot"]
 
 
 def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:

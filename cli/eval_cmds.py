@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from agents.common.llm import build_chat_model
+from cli.loading import loading_models
 from core.services import Services
 from core.settings import Settings
 from eval.compare import compare_runs, gate, load_run, write_baseline
@@ -70,7 +71,8 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         except KeyError as exc:
             _fail(str(exc.args[0]))
         out = out or settings.data_dir / "eval" / datetime.now().strftime("%Y%m%d-%H%M%S")
-        services = Services(settings)
+        with loading_models(console=err):  # the suites' assistants load their models on first use
+            services = Services(settings)
         ctx_eval = EvalContext(services=services, llm_mode=llm, shared_data_dir=settings.shared_data_dir,
                                judge_model=_judge_model(judge, services), judge_timeout_s=settings.llm_timeout_s)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
+from cli.loading import loading_models
 from core.settings import Settings
 from kb.corpus import load_corpus
 from kb.graph import (
@@ -185,6 +186,8 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
                                       base_url=settings.embedding_base_url,
                                       api_key=settings.embedding_api_key.get_secret_value(),
                                       threads=settings.embedding_threads, cache_dir=settings.embed_cache_dir)
+            with loading_models(lambda: embedder.embed_one(query.scope)):  # the model loads here, said first
+                pass
         result = EntityLinker.from_corpus(corpus, embedder).link(query, top_k=top)
         verdict = (f"[green]识别为 {result.segment}[/green]" if result.verdict == "linked"
                    else "[yellow]未知行业（得分低于阈值）[/yellow]")

@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cli.loading import loading_models
 from core.services import Services
 from core.settings import Settings
 from eval.batch_search import read_queries, run_batch
@@ -40,7 +41,8 @@ def _fail(message: str, code: int = 2) -> None:
 def kb_of(get_settings: Callable[[], Settings]):
     """The knowledge base of the configured settings (a bad setting is one readable line, exit 2)."""
     try:
-        return Services(get_settings()).kb
+        with loading_models(console=err):  # issue #19: the embedding model loads with the knowledge base
+            return Services(get_settings()).kb
     except ValueError as exc:  # e.g. a malformed PUHUI_EXTRA_CORPORA
         _fail(str(exc))
 

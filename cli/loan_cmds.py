@@ -17,6 +17,7 @@ from rich.table import Table
 from agents.common.llm import build_chat_model
 from agents.loan_review.schemas import ReviewerAction
 from agents.loan_review.service import InvalidApplication, LoanReviewService, ReviewConflict, ReviewNotFound
+from cli.loading import loading_models
 from cli.scorecard_cmds import register_scorecard
 from core.services import Services
 from core.settings import Settings
@@ -41,7 +42,10 @@ def _service(settings: Settings):
     except ValueError as exc:
         _fail(str(exc))
     try:
-        embedder = Services(settings).embedder if settings.prohibited_similarity > 0 else None
+        embedder = None
+        if settings.prohibited_similarity > 0:  # the prohibited-list exemplars are embedded at start-up
+            with loading_models(console=err):
+                embedder = Services(settings).embedder
         return LoanReviewService.create(load_corpus(settings.corpus_dir), settings.checkpoint_db, settings.audit_db,
                                         chat_model=model, llm_timeout_s=settings.llm_timeout_s,
                                         prohibited_file=settings.prohibited_policy_file, data_dir=settings.data_dir,
@@ -79,7 +83,8 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         if quick:
             raw, filled = fill_quick(raw)
             for path in filled:
-                err.print(f"[yellow]快速试用：{path} 未提供，按默认值 {QUICK_CREDIT_DEFAULTS[path.rsplit('.', 1)[1]]!r} 填写（须核实）[/yellow]")
+                value = getattr(QUICK_CREDIT_DEFAULTS, path.rsplit(".", 1)[1])
+                err.print(f"[yellow]快速试用：{path} 未提供，按默认值 {value!r} 填写（须核实）[/yellow]")
         svc = _service(get_settings())
         try:
             result = svc.review(raw)

@@ -23,6 +23,7 @@ from cli import (  # noqa: E402
     campaign_cmds, chain_cmds, copilot_cmds, cs_cmds, eval_cmds, faq_cmds, graph_cmds, industry_cmds, kb_cmds,
     loan_cmds, monitor_cmds, ops_cmds,
 )
+from cli.loading import loading_models  # noqa: E402
 from core.services import Services  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from server.security import ensure_dev_key  # noqa: E402
@@ -64,7 +65,8 @@ def serve(
         get_settings.cache_clear()
         settings = get_settings()
     ensure_dev_key(settings.api_keys, settings.data_dir)  # once, before the workers start
-    kb = Services(settings).kb
+    with loading_models():  # each worker then loads its own assistants
+        kb = Services(settings).kb
     if not kb.is_built():
         console.print("知识库索引不存在，正在建立…")
         report = kb.ingest(progress=True)

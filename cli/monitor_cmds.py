@@ -19,7 +19,7 @@ from agents.monitoring.schemas import check_month
 from cli.industry_cmds import fail, read_text, service
 from core.services import Services
 from core.settings import Settings
-from tools.monitoring import backtest
+from tools.monitoring import backtest, statements
 from tools.monitoring.book import BookedLoan, BookFileError, from_booked, from_csv
 
 console = Console()
@@ -65,15 +65,20 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         console.print(f"合成台账 {bk.n} 笔，{bk.months[0]}–{bk.months[-1]} → {path}")
 
     @book.command("load")
-    def load(file: Path = typer.Argument(..., help="长表 CSV：loan_id,segment,amount_wan,source,month,inflow,…")) -> None:
-        """载入真实台账 CSV（校验后原子替换当前台账）。"""
+    def load(file: Path = typer.Argument(..., help="长表 CSV：loan_id,segment,amount_wan,source,month,inflow,…"),
+             statements_file: Path = typer.Option(None, "--statements", help="银行流水 CSV：loan_id,txn_id,date,amount,"
+                                                  "direction,channel,counterparty,memo（M06 交易筛查用）")) -> None:
+        """载入真实台账 CSV（校验后原子替换当前台账）；可同时载入各笔贷款的银行流水。"""
         svc = service(get_settings)
         try:
             bk = from_csv(read_text(file))
+            if statements_file is not None:
+                bk.statements = statements.from_csv(read_text(statements_file), set(bk.loans["loan_id"]))
             path = svc.save_book(bk)
-        except BookFileError as exc:
+        except (BookFileError, statements.StatementFileError) as exc:
             fail(str(exc))
-        console.print(f"已载入 {bk.n} 笔，{bk.months[0]}–{bk.months[-1]} → {path}")
+        extra = f"，流水 {len(bk.statements)} 笔" if bk.statements is not None else ""
+        console.print(f"已载入 {bk.n} 笔{extra}，{bk.months[0]}–{bk.months[-1]} → {path}")
 
     @book.command("from-reviews")
     def from_reviews(file: Path = typer.Argument(..., help="JSONL：每行一份贷款申请（或评测用例 {input: 申请}）")) -> None:

@@ -57,6 +57,13 @@ class ReviewResult(BaseModel):
     trace: list[str] = Field(default_factory=list)
 
 
+class QuickReviewResult(ReviewResult):
+    """A review of the short form: the normal result plus the credit-report facts that were filled
+    from the documented defaults (tools.credit.quick_form.QuickCreditDefaults) and must be verified."""
+
+    defaults_filled: list[str] = Field(default_factory=list, description="dotted paths filled with defaults")
+
+
 class PendingReview(BaseModel):
     thread_id: str
     application_id: str | None

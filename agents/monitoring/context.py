@@ -13,6 +13,7 @@ from tools.monitoring.disposal import DisposalStrategy
 from tools.monitoring.signals import SignalParams
 from tools.monitoring.tracking import IndustryTracking
 from tools.monitoring.warnings_store import WarningStore
+from tools.txn.flags import ScreeningParams
 
 STRATEGY_FILE = Path(__file__).resolve().parent / "data" / "disposal_strategy.yaml"
 
@@ -32,5 +33,11 @@ class MonitoringContext:
     segment_names: dict[str, str]
     strategy: DisposalStrategy = field(default_factory=load_strategy)
     params: SignalParams = field(default_factory=SignalParams)
+    screening_params: ScreeningParams = field(default_factory=ScreeningParams)
     chat_model: Any | None = None
     llm_timeout_s: float = 20.0
+
+    @property
+    def statements_path(self) -> Path:
+        """The book's bank statements (long CSV, tools.monitoring.statements), beside the book."""
+        return self.book_path.with_name("statements.csv")

@@ -11,11 +11,12 @@ from agents.monitoring.state import MonitorState, NoteState
 
 def build_graph():
     g = StateGraph(MonitorState, context_schema=MonitoringContext)
-    for name in ("load_book", "industry", "score", "dispose", "persist"):
+    for name in ("load_book", "industry", "screen", "score", "dispose", "persist"):
         g.add_node(name, getattr(nodes, name))
     g.add_edge(START, "load_book")
     g.add_edge("load_book", "industry")
-    g.add_edge("industry", "score")
+    g.add_edge("industry", "screen")
+    g.add_edge("screen", "score")
     g.add_edge("score", "dispose")
     g.add_edge("dispose", "persist")
     g.add_edge("persist", END)

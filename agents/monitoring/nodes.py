@@ -1,8 +1,10 @@
 """Nodes of the two monitoring graphs.
 
 Monthly run: ``load_book`` (the book sliced to end at the month) → ``industry`` (segments whose
-indicators tighten) → ``score`` (vectorised signals and levels) → ``dispose`` (strategy table) →
-``persist`` (alerts to the store, one audit record for the run). Field note: ``validate_note`` →
+indicators tighten) → ``screen`` (M06: the chain map's transaction rules over the month's statements)
+→ ``score`` (vectorised signals and levels) → ``dispose`` (strategy table) →
+``persist`` (alerts to the store; one audit entry per alert plus one for the run, appended as one
+batch). Field note: ``validate_note`` →
 ``attach`` (store + index) → ``propose`` (an LLM-drafted profile edit when a model is configured; a
 person accepts or rejects it later).
 """
@@ -22,7 +24,7 @@ from agents.monitoring.schemas import RunResult
 from agents.monitoring.state import MonitorState, NoteState
 from prompts.loader import read, render
 from tools.credit.audit import AuditRecord
-from tools.monitoring import backtest, book as book_mod, disposal, signals as sig
+from tools.monitoring import backtest, book as book_mod, disposal, signals as sig, statements, txn_screen
 from tools.monitoring.notes import parse_note
 from tools.monitoring.warnings_store import LoanWarning, RunSummary
 
@@ -41,20 +43,41 @@ def load_book(state: MonitorState, runtime: Runtime[MonitoringContext]) -> dict:
         if not ctx.book_path.exists():
             raise BookMissing(f"book: 尚未载入贷款台账（{ctx.book_path}）：先运行 puhui monitor book generate 或 load")
         bk = book_mod.from_csv(ctx.book_path.read_text(encoding="utf-8"))
+        if ctx.statements_path.exists():
+            bk.statements = statements.from_csv(ctx.statements_path.read_text(encoding="utf-8"))
     if month not in bk.months:
         raise ValueError(f"month: 台账中没有 {month}（范围 {bk.months[0]}–{bk.months[-1]}）")
     end = bk.months.index(month) + 1
     if end < len(bk.months):  # an earlier month: only what was known then
         bk = book_mod.LoanBook(loans=bk.loans, months=bk.months[:end], inflow=bk.inflow[:, :end],
                                tax_revenue=bk.tax_revenue[:, :end], dpd=bk.dpd[:, :end],
-                               top_share=bk.top_share[:, :end], chain_flags=bk.chain_flags[:, :end])
+                               top_share=bk.top_share[:, :end], chain_flags=bk.chain_flags[:, :end],
+                               statements=bk.statements)
     return {"book": bk, "seconds": time.perf_counter()}
+
+
+def alert_record(w: LoanWarning, policy_version: str) -> AuditRecord:
+    """One alert as an audit entry: the action is the decision, the level and evidence lines are the
+    reasons, and the input hash covers the whole stored alert (evidence and flagged transactions), so
+    the chain vouches for what staff later accept or override. The evidence lines are built from
+    numbers and rule names only (signals.evidence), so no personal data reaches the chain."""
+    return AuditRecord(thread_id=f"monitor-{w.month}", event="monitor_alert", application_id=w.loan_id,
+                       input_hash=hashlib.sha256(w.model_dump_json().encode()).hexdigest(),
+                       policy_version=policy_version, decision=w.action, score=w.points, rule_hits=w.reasons,
+                       reasons=[f"等级：{w.level}", *(e["evidence"] for e in w.evidence)])
 
 
 def industry(state: MonitorState, runtime: Runtime[MonitoringContext]) -> dict:
     found = runtime.context.tracking.signals(as_of=state["month"])
     return {"tightened": sorted({s.segment for s in found if s.direction == "tighten"}),
             "industry_signals": [f"{s.segment}：{s.evidence}" for s in found]}
+
+
+def screen(state: MonitorState, runtime: Runtime[MonitoringContext]) -> dict:
+    """M06 from the month's statements: the chain map's screening rules over the whole book; the
+    month's flag count replaces the book column (kept for books without statements)."""
+    bk, found = txn_screen.screen_into(state["book"], state["month"], runtime.context.screening_params)
+    return {"book": bk, "screening": found}
 
 
 def score(state: MonitorState, runtime: Runtime[MonitoringContext]) -> dict:
@@ -70,12 +93,16 @@ def dispose(state: MonitorState, runtime: Runtime[MonitoringContext]) -> dict:
 
 def persist(state: MonitorState, runtime: Runtime[MonitoringContext]) -> dict:
     ctx, bk, res, month = runtime.context, state["book"], state["signals"], state["month"]
-    actions = state["actions"]
+    actions, screening = state["actions"], state.get("screening")
     ids, segs = bk.loans["loan_id"].to_numpy(), bk.loans["segment"].to_numpy()
     alert = np.flatnonzero(res.level > 0)
     warnings = []
     for i in alert[np.argsort(-res.points[alert], kind="stable")]:  # output rows only; signals were computed above
         ev = sig.evidence(res, int(i), bk.months)
+        if screening is not None and res.flags["chain_flag"][i]:
+            m06 = next(e for e in ev if e["code"] == "M06")
+            m06["flags"] = screening.evidence(str(ids[i]))
+            m06["evidence"] += "：" + "；".join(f"{f['rule_id']} {f['name']}（{f['txn_count']}笔）" for f in m06["flags"])
         warnings.append(LoanWarning(month=month, loan_id=str(ids[i]), segment=str(segs[i]), level=sig.LEVELS[res.level[i]],
                                     action=disposal.ACTIONS[actions[i]], points=int(res.points[i]),
                                     reasons=[e["code"] for e in ev], evidence=ev))
@@ -88,10 +115,11 @@ def persist(state: MonitorState, runtime: Runtime[MonitoringContext]) -> dict:
                          counts=counts, strategy_version=ctx.strategy.version, seconds=round(seconds, 3),
                          input_hash=digest)
     ctx.warnings.save_run(summary, warnings)
-    ctx.audit.append(AuditRecord(thread_id=f"monitor-{month}", event="monitored", application_id=None,
-                                 input_hash=digest, policy_version=ctx.strategy.version, decision="monitor_run",
-                                 rule_hits=[f"{k}={v}" for k, v in counts.items()],
-                                 reasons=[f"{k}={v}" for k, v in by_action.items()]))
+    run_record = AuditRecord(thread_id=f"monitor-{month}", event="monitored", application_id=None,
+                             input_hash=digest, policy_version=ctx.strategy.version, decision="monitor_run",
+                             rule_hits=[f"{k}={v}" for k, v in counts.items()],
+                             reasons=[f"{k}={v}" for k, v in by_action.items()])
+    ctx.audit.append_many([*(alert_record(w, ctx.strategy.version) for w in warnings), run_record])
     report = None
     if bk.truth and bk.default_later is not None:
         report = {"per_signal": {k: v.model_dump() for k, v in backtest.per_signal(res, bk.truth).items()},

@@ -22,12 +22,21 @@ from agents.monitoring.digest import monthly_digest
 from agents.monitoring.graph import build_graph, build_note_graph
 from agents.monitoring.schemas import NoteResult, RunResult
 from tools.credit.audit import AuditLog, AuditRecord
-from tools.monitoring import book as book_mod, indicators
+from tools.monitoring import book as book_mod, indicators, statements
 from tools.monitoring.disposal import ACTIONS
 from tools.monitoring.note_index import NoteHit, search_notes
 from tools.monitoring.profiles import ProfileVersion
 from tools.monitoring.tracking import IndustryTracking, corpus_profiles, open_tracking_db
 from tools.monitoring.warnings_store import LoanWarning, WarningStore
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file and rename, so a half-written file is never read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
 
 
 class MonitoringService:
@@ -103,11 +112,11 @@ class MonitoringService:
         if unknown:
             raise book_mod.BookFileError(f"segment: 未知行业 {', '.join(unknown[:5])}")
         path = self.context.book_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(book_mod.to_csv(bk))
-        os.replace(tmp, path)
+        if bk.statements is not None:
+            _write_atomic(self.context.statements_path, statements.to_csv(bk.statements))
+        else:  # a new book without statements: the old book's statements must not be screened with it
+            self.context.statements_path.unlink(missing_ok=True)
+        _write_atomic(path, book_mod.to_csv(bk))
         return path
 
     def synthetic_book(self, n: int, end_month: str, seed: int = 7) -> book_mod.LoanBook:
@@ -124,8 +133,12 @@ class MonitoringService:
         return self.context.warnings.portfolio(month)
 
     def timeline(self, loan_id: str) -> dict:
-        """A loan's months (flows, tax, delays, concentration), its alerts by month and staff decisions."""
+        """A loan's months (flows, tax, delays, concentration, screening flags), its alerts by month and
+        staff decisions. A month screened from statements shows the flags its alert found (the book
+        column holds only imported counts)."""
         months: list[dict] = []
+        alerts = self.context.warnings.warnings(loan_id=loan_id, limit=24)
+        screened = {w.month: len(e.get("flags", [])) for w in alerts for e in w.evidence if e["code"] == "M06"}
         if self.context.book_path.exists():
             bk = book_mod.from_csv(self.context.book_path.read_text(encoding="utf-8"))
             hit = np.flatnonzero(bk.loans["loan_id"].to_numpy() == loan_id)
@@ -133,9 +146,9 @@ class MonitoringService:
                 i = int(hit[0])
                 months = [{"month": m, "inflow": float(bk.inflow[i, k]), "tax_revenue": float(bk.tax_revenue[i, k]),
                            "dpd": int(bk.dpd[i, k]), "top_share": float(bk.top_share[i, k]),
-                           "chain_flags": int(bk.chain_flags[i, k])} for k, m in enumerate(bk.months)]
-        return {"loan_id": loan_id, "months": months,
-                "warnings": [w.model_dump() for w in self.context.warnings.warnings(loan_id=loan_id, limit=24)],
+                           "chain_flags": screened.get(m) or int(bk.chain_flags[i, k])}
+                          for k, m in enumerate(bk.months)]
+        return {"loan_id": loan_id, "months": months, "warnings": [w.model_dump() for w in alerts],
                 "decisions": self.context.warnings.decisions(loan_id)}
 
     def decide_warning(self, month: str, loan_id: str, *, reviewer: str, decision: str, action: str | None,

@@ -11,6 +11,7 @@ class MonitorState(TypedDict, total=False):
     book: Any  # tools.monitoring.book.LoanBook sliced to end at ``month``
     tightened: list[str]  # segments whose indicators tighten the strategy
     industry_signals: list[str]
+    screening: Any  # tools.monitoring.txn_screen.BookScreening (None: the book has no statements)
     signals: Any  # tools.monitoring.signals.SignalResult
     actions: Any  # numpy (n,) action indices
     seconds: float

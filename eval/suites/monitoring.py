@@ -5,7 +5,8 @@ from the shipped strategy table and the reason codes.
 Cases cover each signal, the segment's own seasonality (a crab farmer's winter is not a drop), values
 just short of a threshold, combined signals and the per-segment strategy rows. A case passes when level,
 action and reasons all match. Also reported: the per-signal P/R on a seeded 2,000-loan synthetic book
-against its injected events (``synthetic_<signal>_precision`` / ``_recall``; goal ≥ 0.9).
+against its injected events (``synthetic_<signal>_precision`` / ``_recall``; goal ≥ 0.9), M06 found by
+screening the book's statements (tools.monitoring.txn_screen) as the monthly run does.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pandas as pd
 from agents.monitoring.context import load_strategy
 from eval.schema import EvalCase
 from eval.suite import CaseResult, Outcome, Suite
-from tools.monitoring import backtest, book as book_mod, disposal, signals
+from tools.monitoring import backtest, book as book_mod, disposal, signals, txn_screen
 from tools.monitoring.book import LoanBook
 
 
@@ -54,7 +55,8 @@ class MonitoringSuite(Suite):
         season = getattr(self, "seasonality", None)
         if season:
             bk = book_mod.synthetic_book(2000, season, seed=11)
-            for name, pr in backtest.per_signal(signals.compute(bk, season, set()), bk.truth).items():
+            screened, _ = txn_screen.screen_into(bk, bk.months[-1])  # M06 from screening the book's statements
+            for name, pr in backtest.per_signal(signals.compute(screened, season, set()), bk.truth).items():
                 out[f"synthetic_{name}_precision"], out[f"synthetic_{name}_recall"] = pr.precision, pr.recall
         return out
 

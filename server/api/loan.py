@@ -2,6 +2,9 @@
 
 - ``POST /v1/loan/review`` — review an application: a decision (approve/decline) with reasons, or
   ``status: pending_review`` when referred to a person (the review is paused and persisted).
+- ``POST /v1/loan/review/quick`` — the short form for a first try: ``owner.credit_report`` may be
+  missing or partial; missing facts are filled from ``QuickCreditDefaults`` (named in
+  ``defaults_filled``); otherwise the same review and the same 422s.
 - ``POST /v1/loan/review/{thread_id}/resume`` — a reviewer's approve/decline with comment.
 - ``GET /v1/loan/reviews/pending`` — the reviewers' queue.
 - ``GET /v1/loan/review/{thread_id}`` — a review's current state, memo included.
@@ -20,10 +23,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
-from agents.loan_review.schemas import PendingReview, ReviewerAction, ReviewResult
+from agents.loan_review.schemas import PendingReview, QuickReviewResult, ReviewerAction, ReviewResult
 from agents.loan_review.service import InvalidApplication, LoanReviewService, ReviewConflict, ReviewNotFound
 from server.api.errors import ErrorBody, FieldProblem
 from tools.credit.application import Application
+from tools.credit.quick_form import QuickApplication, fill_quick
 from server.security import require_staff
 
 router = APIRouter(prefix="/v1/loan", tags=["loan review"], dependencies=[Depends(require_staff)])  # bank staff only
@@ -57,6 +61,20 @@ def review(body: Application, request: Request) -> Any:
         return _service(request).review(body)
     except InvalidApplication as exc:
         return _error(422, "invalid request", [FieldProblem(field=e.field, message=e.msg, type=e.type) for e in exc.errors])
+
+
+@router.post("/review/quick", response_model=QuickReviewResult,
+             responses={**_REVIEW_LINKS, 422: {"model": ErrorBody, "description": "invalid fields (each named)"}})
+def review_quick(body: QuickApplication, request: Request) -> Any:
+    """Review the short form: missing credit-report facts take the documented defaults (listed in
+    ``defaults_filled``, to be verified); the decision is a normal one."""
+    raw, filled = fill_quick(body.model_dump(mode="json", exclude_none=True))
+    try:
+        result = _service(request).review(raw)
+    except InvalidApplication as exc:
+        return _error(422, "invalid request",
+                      [FieldProblem(field=e.field, message=e.msg, type=e.type) for e in exc.errors])
+    return QuickReviewResult(**result.model_dump(), defaults_filled=filled)
 
 
 @router.post("/review/{thread_id}/resume", response_model=ReviewResult,

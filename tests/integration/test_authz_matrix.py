@@ -33,6 +33,7 @@ MATRIX = {
     ("GET", "/v1/models"): CUSTOMER,
     ("POST", "/v1/kb/search"): STAFF, ("POST", "/v1/chain/map"): STAFF,
     ("GET", "/v1/chain/brief/{segment_id}"): STAFF, ("POST", "/v1/loan/review"): STAFF,
+    ("POST", "/v1/loan/review/quick"): STAFF,
     ("POST", "/v1/loan/review/{thread_id}/resume"): STAFF, ("GET", "/v1/loan/reviews/pending"): STAFF,
     ("GET", "/v1/loan/review/{thread_id}"): STAFF, ("POST", "/v1/qa/inspect"): STAFF,
     ("POST", "/v1/copilot/ask"): STAFF,
@@ -79,6 +80,7 @@ def _request(method: str, path: str, world: dict) -> tuple[str, dict | None]:
         "/v1/chain/map": {"enterprise": {"name": "丹阳市视界光学眼镜有限公司", "business_scope": "眼镜片的制造与销售",
                                          "location": "镇江市丹阳市"}},
         "/v1/loan/review": _case("approve_supermarket"),
+        "/v1/loan/review/quick": _case("approve_supermarket"),
         # "maybe" is not a decision: the 422 proves the caller got past authorisation without
         # resuming the review the matrix still needs
         "/v1/loan/review/{thread_id}/resume": {"decision": "maybe", "comment": "x", "reviewer": "x"},

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timezone
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,22 @@ def record_hash(row: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+def _row(rec: AuditRecord, seq: int, ts: str, prev_hash: str) -> dict[str, Any]:
+    """The stored fields of one record (without its own hash), in column order."""
+    return {
+        "seq": seq, "ts": ts,
+        "thread_id": rec.thread_id, "event": rec.event, "application_id": rec.application_id,
+        "input_hash": rec.input_hash, "model_version": rec.model_version,
+        "policy_version": rec.policy_version, "decision": rec.decision,
+        "system_decision": rec.system_decision, "score": rec.score,
+        "pd": None if rec.pd is None else round(rec.pd, 6),
+        "rule_hits": json.dumps(rec.rule_hits, ensure_ascii=False),
+        "reasons": json.dumps(rec.reasons, ensure_ascii=False),
+        "reviewer": rec.reviewer, "comment": rec.comment,
+        "prev_hash": prev_hash,
+    }
+
+
 class AuditLog:
     """Over a ``Database``: a path opens its own SQLite file (WAL, full fsync on commit)."""
 
@@ -102,25 +119,28 @@ class AuditLog:
 
     def append(self, rec: AuditRecord, ts: datetime | None = None) -> dict[str, Any]:
         """Append one record atomically; concurrent writers wait for each other (never fork the chain)."""
+        return self.append_many([rec], ts)[0]
+
+    def append_many(self, recs: Sequence[AuditRecord], ts: datetime | None = None) -> list[dict[str, Any]]:
+        """Append records in order as one transaction under the chain lock: one head read and one
+        batched insert, so a monthly monitoring run can audit every alert (thousands of rows) without
+        a round trip per row; either all records are in the chain or none is."""
+        if not recs:
+            return []
+        stamp = (ts or datetime.now(timezone.utc)).isoformat(timespec="milliseconds")
         with self.db.transaction(exclusive="puhui-audit-log") as tx:
             last = tx.fetchone("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            row = {
-                "seq": (last["seq"] + 1) if last else 1,
-                "ts": (ts or datetime.now(timezone.utc)).isoformat(timespec="milliseconds"),
-                "thread_id": rec.thread_id, "event": rec.event, "application_id": rec.application_id,
-                "input_hash": rec.input_hash, "model_version": rec.model_version,
-                "policy_version": rec.policy_version, "decision": rec.decision,
-                "system_decision": rec.system_decision, "score": rec.score,
-                "pd": None if rec.pd is None else round(rec.pd, 6),
-                "rule_hits": json.dumps(rec.rule_hits, ensure_ascii=False),
-                "reasons": json.dumps(rec.reasons, ensure_ascii=False),
-                "reviewer": rec.reviewer, "comment": rec.comment,
-                "prev_hash": last["hash"] if last else GENESIS,
-            }
-            row["hash"] = record_hash(row)
-            cols = ", ".join(row)
-            tx.execute(f"INSERT INTO audit_log ({cols}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
-            return row
+            seq, prev = ((last["seq"], last["hash"]) if last else (0, GENESIS))
+            rows = []
+            for rec in recs:
+                seq += 1
+                row = _row(rec, seq, stamp, prev)
+                row["hash"] = prev = record_hash(row)
+                rows.append(row)
+            cols = ", ".join(rows[0])
+            tx.executemany(f"INSERT INTO audit_log ({cols}) VALUES ({', '.join('?' * len(rows[0]))})",
+                           [tuple(r.values()) for r in rows])
+            return rows
 
     def records(self, thread_id: str | None = None) -> list[dict[str, Any]]:
         q = "SELECT * FROM audit_log" + (" WHERE thread_id = ?" if thread_id else "") + " ORDER BY seq"

@@ -2,8 +2,10 @@
 concentration and chain-map transaction flags — as numpy arrays (loans × months), so the monitoring
 job is vectorised over the whole book.
 
-``synthetic_book`` writes a seeded book with known injected events (the ground truth per signal) and a
-later default drawn from them, which is what the per-signal P/R and the AUC are measured against.
+``synthetic_book`` writes a seeded book with known injected events (the ground truth per signal), the
+last month's bank statements (with the transaction patterns of the ``chain_flag`` event injected
+into them, for the screening to find) and a later default drawn from them, which is what the
+per-signal P/R and the AUC are measured against.
 ``to_csv``/``from_csv`` use one long table (a row per loan and month), which is how a real book
 (exported from the core banking system) comes in.
 """
@@ -16,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
+
+from tools.monitoring import statements
 
 MONTH_COLUMNS = ("inflow", "tax_revenue", "dpd", "top_share", "chain_flags")
 LOAN_COLUMNS = ("loan_id", "segment", "amount_wan", "source")
@@ -33,6 +37,7 @@ class LoanBook:
     chain_flags: np.ndarray  # (n, m) transaction-screening flags (chain map) in the month
     truth: dict[str, np.ndarray] = field(default_factory=dict)  # injected events (synthetic books only)
     default_later: np.ndarray | None = None  # simulated default in the following months
+    statements: pd.DataFrame | None = None  # the months' transactions (tools.monitoring.statements), if any
 
     @property
     def n(self) -> int:
@@ -60,7 +65,8 @@ def synthetic_book(n: int, segments: dict[str, list[float]], end_month: str = "2
     tax = inflow * tax_ratio[:, None] * rng.lognormal(0, 0.08, (n, history))
     top = np.clip(rng.beta(2, 6, n)[:, None] + rng.normal(0, 0.03, (n, history)), 0.02, 0.98)
     dpd = np.zeros((n, history), dtype=np.int32)
-    flags = (rng.random((n, history)) < 0.002).astype(np.int32)
+    rng.random((n, history))  # drawn as before (the old background flags) so the other series keep their values
+    flags = np.zeros((n, history), dtype=np.int32)  # M06 now comes from screening the statements below
     truth = {e: rng.random(n) < event_rate for e in EVENTS}
     inflow[truth["flow_drop"], -2:] *= rng.uniform(0.2, 0.6, (truth["flow_drop"].sum(), 1))
     tax[truth["flow_drop"], -2:] *= 0.4
@@ -71,15 +77,16 @@ def synthetic_book(n: int, segments: dict[str, list[float]], end_month: str = "2
     top[conc, -3:] = np.clip(top[conc, -3:] + rng.uniform(0.22, 0.5, (conc.sum(), 1)), 0, 0.99)
     gap = truth["tax_gap"]
     tax[gap, -3:] *= rng.uniform(0.05, 0.45, (gap.sum(), 1))
-    chain = truth["chain_flag"]
-    flags[chain, -1] += rng.integers(1, 4, chain.sum())
+    rng.integers(1, 4, truth["chain_flag"].sum())  # drawn as before (the old injected flag counts)
     logit = -4.0 + sum(w * truth[e] for e, w in zip(EVENTS, (1.8, 2.6, 1.0, 1.4, 1.2))) \
         + 0.9 * (dpd[:, -1] >= 60) + rng.normal(0, 0.5, n)
     default_later = rng.random(n) < 1 / (1 + np.exp(-logit))
     loans = pd.DataFrame({"loan_id": [f"L{i:06d}" for i in range(n)], "segment": np.array(seg_ids)[seg_idx],
                           "amount_wan": np.round(base * rng.uniform(0.8, 2.5, n), 1), "source": "synthetic"})
     return LoanBook(loans=loans, months=months, inflow=np.round(inflow, 3), tax_revenue=np.round(tax, 3), dpd=dpd,
-                    top_share=np.round(top, 4), chain_flags=flags, truth=truth, default_later=default_later)
+                    top_share=np.round(top, 4), chain_flags=flags, truth=truth, default_later=default_later,
+                    statements=statements.synthetic_statements(loans["loan_id"].to_numpy(), inflow[:, -1], months[-1],
+                                                               truth["chain_flag"], seed=seed + 1))
 
 
 def to_csv(book: LoanBook) -> str:

@@ -76,3 +76,19 @@ def test_open_referrals(tmp_path):
     a.append(_rec(2).model_copy(update={"event": "referred", "decision": "refer"}))
     a.append(_rec(1).model_copy(update={"event": "reviewed", "reviewer": "李审查", "comment": "同意"}))
     assert [r["thread_id"] for r in a.open_referrals()] == ["t2"]
+
+
+def test_append_many_is_one_linked_batch_after_single_appends(log):
+    rows = log.append_many([_rec(10 + i) for i in range(300)])
+    assert [r["seq"] for r in rows] == list(range(6, 306)) and rows[0]["prev_hash"] == log.records()[4]["hash"]
+    log.append(_rec(99))
+    res = log.verify()
+    assert res.ok and res.records == 306
+    assert log.append_many([]) == []
+
+
+def test_append_many_is_all_or_nothing(log):
+    bad = _rec(1).model_copy(update={"decision": None})  # NOT NULL column: the insert fails
+    with pytest.raises(sqlite3.IntegrityError):
+        log.append_many([_rec(7), bad])
+    assert log.verify().records == 5 and log.verify().ok

@@ -42,9 +42,9 @@ def test_cli_ingest_and_search(cli):
     code, out = _run(app, "ingest")
     assert code == 0 and "新增文件" in out and "Traceback" not in out
     assert (settings.index_dir / "chroma").is_dir()
-    code, out = _run(app, "search", "銀行卡丟了怎麼辦", "--json", "--k", "2")
-    assert code == 0
-    passages = json.loads(out)
+    result = CliRunner().invoke(app, ["search", "銀行卡丟了怎麼辦", "--json", "--k", "2"])
+    assert result.exit_code == 0 and "加载模型…" in result.stderr  # issue #19: said on stderr, stdout stays JSON
+    passages = json.loads(result.stdout)
     assert len(passages) == 2 and passages[0]["faq_id"] == "faq_card_lost" and passages[0]["answer"]
     code, out = _run(app, "search", "丹阳 镜片", "--type", "industry", "--industry", "danyang_eyewear")
     assert code == 0 and "丹阳眼镜" in out

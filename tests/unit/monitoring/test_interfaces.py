@@ -120,3 +120,22 @@ def test_workbench_handlers(svc, note_text):
     assert "错误" in industry_tab.history(services, "yixing_zisha", "昨天")
     assert "行业跟踪月报" in industry_tab.digest(services, "2026-11")
     assert "没有待处理" in industry_tab.decide(services, "", True, "", "staff:li")
+
+
+def test_cli_book_load_with_statements(svc, tmp_path, monkeypatch):
+    from tools.monitoring import book as book_mod, statements
+
+    monkeypatch.setattr(monitor_cmds, "service", lambda get_settings: svc)
+    app, runner = _cli(svc), CliRunner()
+    bk = svc.synthetic_book(200, "2026-11", seed=4)
+    (tmp_path / "book.csv").write_text(book_mod.to_csv(bk), encoding="utf-8")
+    good = statements.to_csv(bk.statements)
+    (tmp_path / "st.csv").write_text(good, encoding="utf-8")
+    r = runner.invoke(app, ["monitor", "book", "load", str(tmp_path / "book.csv"), "--statements", str(tmp_path / "st.csv")])
+    assert r.exit_code == 0 and f"流水 {len(bk.statements)} 笔" in r.output, r.output
+    svc.run("2026-11")
+    flagged = [w for w in svc.warnings(month="2026-11", limit=500) if "M06" in w.reasons]
+    assert len(flagged) == int(bk.truth["chain_flag"].sum())  # the same patterns found from the loaded file
+    (tmp_path / "bad.csv").write_text(good.replace(",in,", ",sideways,", 1), encoding="utf-8")
+    r = runner.invoke(app, ["monitor", "book", "load", str(tmp_path / "book.csv"), "--statements", str(tmp_path / "bad.csv")])
+    assert r.exit_code == 2 and "direction: 第" in r.output and "Traceback" not in r.output
