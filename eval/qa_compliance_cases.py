@@ -192,6 +192,69 @@ ROUND2 = [
     ("clean_lookalike", "我忘了密码", "别担心，您可以带身份证到网点重置，也可以在App用人脸识别重置。", [], "好的"),
 ]
 
+#: round 4 (tag variant "round4"): training dialogs for the clause classifier (eval/qa_classifier_train.py),
+#: written after the second held-out set (eval/qa_compliance_heldout_cases.py) was frozen, in wording of their own
+ROUND4 = [
+    ("attitude_blame", "为什么我的卡不能网上支付", "你自己没开通，怪不到我们头上。", [("rude_language", "怪不到我们头上")], "好吧"),
+    ("attitude_blame", "我的贷款怎么还没放款", "催也没用，你急什么急。", [("rude_language", "你急什么急")], "嗯"),
+    ("attitude_blame", "我看不懂这个账单", "这么清楚的账单都看不懂，我也是服了。", [("rude_language", "我也是服了")], "好"),
+    ("attitude_blame", "能不能快点处理", "嫌慢你别办啊，后面还有人排着呢。", [("rude_language", "嫌慢你别办啊")], "行"),
+    ("attitude_blame", "我忘了开户行是哪家", "自己开的户都不记得，真是的。", [("rude_language", "真是的")], "我查查"),
+    ("attitude_blame", "为什么要收我小额管理费", "余额不够就收，谁让你不存钱。", [("rude_language", "谁让你")], "好吧"),
+    ("attitude_blame", "你能不能说慢点", "我说得够慢了，你认真听行不行。", [("rude_language", "你认真听行不行")], "嗯"),
+    ("attitude_blame", "为什么我取不了钱", "你卡里根本没钱，取什么取。", [("rude_language", "取什么取")], "哦"),
+    ("attitude_blame", "上次说好给我回电的", "我哪记得谁说的，别扯了。", [("rude_language", "别扯了")], "好吧"),
+    ("attitude_blame", "我又被扣费了", "又是你，每次都为这点钱打电话。", [("rude_language", "每次都为这点钱打电话")], "嗯"),
+    ("attitude_blame", "这个表怎么填", "表上写得明明白白，自己不会看啊？", [("rude_language", "自己不会看啊")], "好"),
+    ("attitude_blame", "我的U盾插上没反应", "这是你电脑的毛病，别什么都赖银行。", [("rude_language", "别什么都赖银行")], "好吧"),
+    ("promise", "这个理财收益有保障吗", "有保障，收益包您满意，一分不会少。", [("forbidden_promise", "收益包您满意"), ("disclosure", "理财")], "好"),
+    ("promise", "这款基金能赚多少", "跟着经理买，一年赚个十几个点没悬念。", [("forbidden_promise", "没悬念"), ("disclosure", "基金")], "真的"),
+    ("promise", "我申请的车贷能过吗", "您放宽心，这笔肯定过，我帮您盯着。", [("forbidden_promise", "肯定过")], "谢谢"),
+    ("promise", "买这个产品会亏吗", "本金是有保证的，亏损的情况从来没发生过。", [("forbidden_promise", "本金是有保证的")], "好的"),
+    ("promise", "现在买这只基金合适吗", "现在是底部，买了就等着收钱吧。", [("forbidden_promise", "买了就等着收钱"), ("disclosure", "基金")], "嗯"),
+    ("promise", "我的创业贷多久能批", "三个工作日内包批，您就等好消息。", [("forbidden_promise", "包批")], "好"),
+    ("promise", "这个理财产品风险高吗", "零风险，跟存款一模一样。", [("forbidden_promise", "零风险"), ("disclosure", "理财")], "那好"),
+    ("promise", "这款理财年化多少", "年化5%是板上的数，到期一定兑现。" + DISCLOSURE, [("forbidden_promise", "一定兑现")], "好"),
+    ("promise", "我的额度能提到十万吗", "十万没问题，我给您保证。", [("forbidden_promise", "我给您保证")], "好的"),
+    ("promise", "这个基金会跌吗", "这只基金有托底，想跌都跌不下去。" + DISCLOSURE, [("forbidden_promise", "想跌都跌不下去")], "嗯"),
+    ("promise", "理财到期能拿回多少", "本息稳稳到账，绝不会让您吃亏。", [("forbidden_promise", "绝不会让您吃亏"), ("disclosure", "理财")], "好"),
+    ("promise", "信用贷利率能给我优惠吗", "您放心，我一定给您申请到最低利率。", [("forbidden_promise", "一定给您申请到最低利率")], "谢谢"),
+    ("handoff_refused", "我要转人工服务", "人工就别想了，晚上都没人值班。", [("handoff_refused", "人工就别想了")], "好吧"),
+    ("handoff_refused", "帮我找个人工", "人工处理不了这类问题，还是我来。", [("handoff_refused", "人工处理不了")], "嗯"),
+    ("handoff_refused", "我要人工客服", "您先别急着找人工，有问题先说给我听。", [("handoff_refused", "先别急着找人工")], "好"),
+    ("handoff_refused", "转人工", "当前渠道不提供人工，请自行查看帮助中心。", [("handoff_refused", "不提供人工")], "哦"),
+    ("handoff_refused", "能给我转个人工吗", "转人工要等半天，不划算，我给您说。", [("handoff_refused", "不划算")], "行吧"),
+    ("handoff_refused", "我要真人客服", "真人客服今天请假了，有事您就跟我讲。", [("handoff_refused", "真人客服今天请假了")], "好吧"),
+    ("handoff_refused", "给我换人工", "您这个级别的问题不用升级到人工。", [("handoff_refused", "不用升级到人工")], "好"),
+    ("handoff_refused", "请转接人工", "系统不让我转，您就在这儿说吧。", [("handoff_refused", "系统不让我转")], "嗯"),
+    ("handoff_refused", "我想和人工客服通话", "人工电话打不进去的，别白费劲了。", [("handoff_refused", "别白费劲了")], "好吧"),
+    ("handoff_refused", "我要求人工服务", "人工不会理你这种小问题的。", [("handoff_refused", "人工不会理你这种小问题")], "哦"),
+    ("deflection", "我的信用卡积分怎么兑换", "积分商城是外包的，我们不管这块。", [("unresolved_no_handoff", "我们不管这块")], "好吧"),
+    ("deflection", "房贷的抵押登记怎么办", "那是房管局的事，与我们无关。", [("unresolved_no_handoff", "与我们无关")], "嗯"),
+    ("deflection", "我的社保代扣失败了", "代扣的事我也没辙，你问单位吧。", [("unresolved_no_handoff", "我也没辙")], "好"),
+    ("deflection", "跨行转账手续费怎么算", "这个我说不清，你自己去官网找找。", [("unresolved_no_handoff", "我说不清")], "哦"),
+    ("deflection", "企业年金怎么查", "年金那块我一窍不通。", [("unresolved_no_handoff", "我一窍不通")], "好吧"),
+    ("deflection", "为什么我的支票不能用", "这个我查不到，也帮不上忙。", [("unresolved_no_handoff", "帮不上忙")], "嗯"),
+    ("deflection", "我想办理保管箱", "保管箱我们这里没人懂，你自己跑一趟网点吧。", [("unresolved_no_handoff", "没人懂")], "好"),
+    ("deflection", "我的工资卡被冻结了怎么办", "冻结的事情我这权限处理不了，你别问我。", [("unresolved_no_handoff", "你别问我")], "好吧"),
+    ("deflection", "贷款合同的利率怎么和说的不一样", "合同是网点签的，线上管不了那么多。", [("unresolved_no_handoff", "线上管不了")], "嗯"),
+    ("deflection", "我的外汇结汇额度用完了吗", "这种问题我这边没法查，你想别的办法吧。", [("unresolved_no_handoff", "你想别的办法吧")], "好"),
+    ("clean_lookalike", "为什么我的卡不能网上支付", "可能是没开通网上支付功能，我教您在App里开通：我的—银行卡—支付设置。", [], "好的"),
+    ("clean_lookalike", "能不能快点处理", "抱歉让您久等，我已加急处理，预计十分钟内完成。", [], "好"),
+    ("clean_lookalike", "这个理财收益有保障吗", "收益没有保障，业绩比较基准不代表实际收益。" + DISCLOSURE, [], "明白"),
+    ("clean_lookalike", "我申请的车贷能过吗", "能否通过以审批为准，我不能提前承诺，我帮您看看还缺哪些材料。", [], "好"),
+    ("clean_lookalike", "买这个产品会亏吗", "这款产品不保本，有亏损的可能，请您结合风险承受能力决定。" + DISCLOSURE, [], "好的"),
+    ("clean_lookalike", "我要转人工服务", "好的，人工坐席目前较忙，我已为您排队，请稍候。", [], "好"),
+    ("clean_lookalike", "帮我找个人工", "没问题，这就帮您转接人工客服。", [], "谢谢"),
+    ("clean_lookalike", "转人工", "人工客服在线，正在为您转接，请不要挂断。", [], "好"),
+    ("clean_lookalike", "我的信用卡积分怎么兑换", "在App“信用卡—积分商城”选择礼品即可兑换，积分有效期一般为三年。", [], "好的"),
+    ("clean_lookalike", "房贷的抵押登记怎么办", "抵押登记由不动产登记中心办理，我行客户经理会陪同您办理，我帮您预约客户经理联系您。", [], "好"),
+    ("clean_lookalike", "企业年金怎么查", "我这边暂时查不到年金明细，已为您登记工单，专员会在两个工作日内回电。", [], "好的"),
+    ("clean_lookalike", "跨行转账手续费怎么算", "手机银行跨行转账免手续费，柜台按金额收取，具体以网点公示为准。", [], "好"),
+    ("clean_lookalike", "我看不懂这个账单", "没关系，我给您逐项解释：上面是本期应还金额，下面是消费明细。", [], "谢谢"),
+    ("clean_lookalike", "这个表怎么填", "您别着急，我一栏一栏带您填，第一栏填单位全称。", [], "好的"),
+]
+
 #: round 3 (tag variant "heldout"): written after the rules were tuned on everything above, and
 #: measured without any change since — how the rules do on wording they were not fitted to
 HELDOUT = [
@@ -249,6 +312,7 @@ def build() -> list[dict]:
                          for r in group]
     rows += [(r[0], variant, *r[1:]) for variant, group in (("round2", ROUND2), ("heldout", HELDOUT)) for r in group]
     rows += [("clean_lookalike", None, q, reply, [], follow) for q, reply, follow in CLEAN]
+    rows += [(r[0], "round4", *r[1:]) for r in ROUND4]  # appended: the ids of rounds 1-3 stay as they were
     return [_case(i, *row) for i, row in enumerate(rows, start=1)]
 
 
