@@ -128,7 +128,7 @@ class QaComplianceHeldoutSuite(QaComplianceSuite):
     description = "质检（按语义）held-out only: round 3 + the second held-out set — per-rule P/R, overlap"
 
     def load_cases(self, ctx):
-        old = [c for c in load_cases(DATASETS_DIR / QaComplianceSuite.dataset) if c.tags.get("variant") == "heldout"]
+        old = [c for c in load_cases(DATASETS_DIR / QaComplianceSuite.dataset) if c.tags.variant == "heldout"]
         return old + super().load_cases(ctx)
 
 
