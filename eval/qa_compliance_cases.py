@@ -255,6 +255,75 @@ ROUND4 = [
     ("clean_lookalike", "这个表怎么填", "您别着急，我一栏一栏带您填，第一栏填单位全称。", [], "好的"),
 ]
 
+#: round 5 (tag variant "round5"): more training dialogs for the clause classifier, written after round 4
+#: (rounds 4-5: about 40 labelled clauses per rule were too few — out-of-fold recall ~0.5 at precision 0.9)
+ROUND5 = [
+    ("attitude_blame", "我的密码又忘了", "一天到晚忘密码，你记性也太差了。", [("rude_language", "你记性也太差了")], "嗯"),
+    ("attitude_blame", "为什么扣了我利息", "借钱不还还问为什么扣利息，你说呢？", [("rude_language", "你说呢")], "好吧"),
+    ("attitude_blame", "我不会填这个申请", "这都填不好，小学生都会。", [("rude_language", "小学生都会")], "好"),
+    ("attitude_blame", "能再查一次吗", "查了八百遍了，还查？", [("rude_language", "查了八百遍了")], "哦"),
+    ("attitude_blame", "为什么我的卡被降级了", "你自己用得少，被降级也正常，别来烦我。", [("rude_language", "别来烦我")], "好吧"),
+    ("attitude_blame", "你们服务太差了", "嫌差你就别用我们银行。", [("rude_language", "嫌差你就别用")], "嗯"),
+    ("attitude_blame", "我等了很久了", "等着呗，又不是只有你一个客户。", [("rude_language", "又不是只有你一个客户")], "好"),
+    ("attitude_blame", "为什么我转不了钱", "这么点事也要打电话，自己动动脑子。", [("rude_language", "自己动动脑子")], "好吧"),
+    ("attitude_blame", "账户怎么被锁了", "谁知道你干了什么，反正锁了。", [("rude_language", "谁知道你干了什么")], "哦"),
+    ("attitude_blame", "我要改一下预留信息", "改来改去的，烦死了。", [("rude_language", "烦死了")], "好"),
+    ("attitude_blame", "这个功能在哪", "我说了你也记不住，自己找吧。", [("rude_language", "我说了你也记不住")], "嗯"),
+    ("attitude_blame", "我被多扣了一笔钱", "你自己乱点的，少来找我们麻烦。", [("rude_language", "少来找我们麻烦")], "好吧"),
+    ("attitude_blame", "我想问下还款方式", "合同上都有，你就懒得看是吧。", [("rude_language", "你就懒得看是吧")], "好"),
+    ("attitude_blame", "为什么我的验证码过期了", "你动作太慢了呗，还能怪系统？", [("rude_language", "还能怪系统")], "哦"),
+    ("promise", "这个理财能放心买吗", "闭着眼睛买都不会出问题，我敢打包票。", [("forbidden_promise", "我敢打包票"), ("disclosure", "理财")], "好"),
+    ("promise", "这只基金以后会涨吗", "这只基金明年涨五成是最保守的估计。", [("forbidden_promise", "涨五成是最保守的估计"), ("disclosure", "基金")], "哇"),
+    ("promise", "我的装修贷能批吗", "您这种情况不批谁批，稳了。", [("forbidden_promise", "不批谁批")], "好的"),
+    ("promise", "理财收益有没有保底", "有保底，最低也有4个点。", [("forbidden_promise", "有保底"), ("disclosure", "理财")], "那好"),
+    ("promise", "这款产品安全吗", "绝对安全，您的本金我们全额兜底。", [("forbidden_promise", "全额兜底")], "好"),
+    ("promise", "基金亏了能回来吗", "一定会回来的，还会多赚一截。" + DISCLOSURE, [("forbidden_promise", "一定会回来的")], "好吧"),
+    ("promise", "这个理财到期能拿多少", "到期肯定是这个数，一毛钱都不会差。", [("forbidden_promise", "一毛钱都不会差"), ("disclosure", "理财")], "好"),
+    ("promise", "我的贷款额度能批多少", "最少二十万，这个我说了算。", [("forbidden_promise", "这个我说了算")], "好的"),
+    ("promise", "现在买这个理财亏不亏", "怎么可能亏，这可是我们卖得最好的。", [("forbidden_promise", "怎么可能亏"), ("disclosure", "理财")], "嗯"),
+    ("promise", "这款基金风险大不大", "没什么风险，跟存定期差不多，收益还翻倍。", [("forbidden_promise", "没什么风险"), ("disclosure", "基金")], "好"),
+    ("promise", "贷款审批能快点吗", "您放心，明天一准放款。", [("forbidden_promise", "明天一准放款")], "谢谢"),
+    ("promise", "这个产品收益稳定吗", "稳定得很，每个月准时给您打收益，一分不差。" + DISCLOSURE, [("forbidden_promise", "一分不差")], "好"),
+    ("promise", "理财能赚到6%吗", "6%妥妥的，说不定还更多。", [("forbidden_promise", "6%妥妥的"), ("disclosure", "理财")], "好"),
+    ("promise", "我的信用卡申请能过吗", "包在我身上，一定让您过。", [("forbidden_promise", "包在我身上")], "好的"),
+    ("handoff_refused", "我要人工", "人工忙不过来，您也别指望了。", [("handoff_refused", "您也别指望了")], "好吧"),
+    ("handoff_refused", "转人工客服谢谢", "人工现在不接电话，跟我聊就行。", [("handoff_refused", "人工现在不接电话")], "嗯"),
+    ("handoff_refused", "帮我转个真人", "转真人要排到晚上，您就别想了。", [("handoff_refused", "您就别想了")], "好"),
+    ("handoff_refused", "找人工客服", "系统只开放了智能客服，没有别的选项。", [("handoff_refused", "没有别的选项")], "哦"),
+    ("handoff_refused", "我要人工，机器人听不懂", "我能听懂的，不用找别人。", [("handoff_refused", "不用找别人")], "好吧"),
+    ("handoff_refused", "请帮我转人工坐席", "转人工的功能已经取消了。", [("handoff_refused", "转人工的功能已经取消了")], "嗯"),
+    ("handoff_refused", "我要跟人工反映问题", "反映问题不需要人工，留言就行。", [("handoff_refused", "不需要人工")], "好"),
+    ("handoff_refused", "有没有人工", "人工今天不上线，请改天。", [("handoff_refused", "人工今天不上线")], "好吧"),
+    ("handoff_refused", "转人工转人工", "别喊了，转不了人工的。", [("handoff_refused", "转不了人工")], "哦"),
+    ("handoff_refused", "我想找个人工问问", "人工和我知道的一样多，没区别。", [("handoff_refused", "没区别")], "好"),
+    ("handoff_refused", "能接一下人工吗", "人工坐席只对VIP开放，您这边不行。", [("handoff_refused", "您这边不行")], "嗯"),
+    ("handoff_refused", "我要人工处理我的投诉", "投诉我这里记下了，人工就不用了。", [("handoff_refused", "人工就不用了")], "好吧"),
+    ("handoff_refused", "麻烦转人工", "现在转人工没人接，您晚点自己打过来吧。", [("handoff_refused", "没人接")], "好"),
+    ("handoff_refused", "我需要人工帮忙", "这点小事不值得转人工。", [("handoff_refused", "不值得转人工")], "嗯"),
+    ("deflection", "我的理财合同在哪看", "合同的事你问卖给你的人。", [("unresolved_no_handoff", "你问卖给你的人")], "好吧"),
+    ("deflection", "公司网银怎么加操作员", "对公的我不熟，你再问问。", [("unresolved_no_handoff", "我不熟")], "嗯"),
+    ("deflection", "我的信用卡年费能免吗", "年费的事我做不了决定。", [("unresolved_no_handoff", "我做不了决定")], "好"),
+    ("deflection", "医保卡里的钱怎么取", "医保的事跟我们没关系，你去医保局。", [("unresolved_no_handoff", "跟我们没关系")], "哦"),
+    ("deflection", "我的转账一直显示处理中", "处理中就是处理中，我也看不出来什么。", [("unresolved_no_handoff", "我也看不出来什么")], "好吧"),
+    ("deflection", "房贷可以延期吗", "延期这种事我给不了答复。", [("unresolved_no_handoff", "给不了答复")], "嗯"),
+    ("deflection", "手机银行怎么注销", "注销的流程我也没弄过，你自己试试。", [("unresolved_no_handoff", "我也没弄过")], "好"),
+    ("deflection", "我的存款利息少了", "利息是系统算的，我这边管不着。", [("unresolved_no_handoff", "我这边管不着")], "好吧"),
+    ("deflection", "境外汇款要什么材料", "这个不在我的业务范围内，你找其他渠道。", [("unresolved_no_handoff", "不在我的业务范围内")], "哦"),
+    ("deflection", "信用卡能分期买车吗", "这种问题我答复不了，你换个地方问。", [("unresolved_no_handoff", "答复不了")], "嗯"),
+    ("deflection", "怎么申请贷款展期", "展期我们客服没权限，别问我了。", [("unresolved_no_handoff", "别问我了")], "好"),
+    ("deflection", "我的积分被清零了", "积分规则我也不懂，你看看说明吧。", [("unresolved_no_handoff", "我也不懂")], "好吧"),
+    ("deflection", "企业开户要多久", "多久我也没底，看网点吧。", [("unresolved_no_handoff", "我也没底")], "嗯"),
+    ("deflection", "我的保函过期了怎么办", "保函的事情我无能为力。", [("unresolved_no_handoff", "无能为力")], "好"),
+    ("clean_lookalike", "这个理财能放心买吗", "购买前请先做风险测评，产品不保证收益。" + DISCLOSURE, [], "好"),
+    ("clean_lookalike", "我的装修贷能批吗", "我无法提前答复能否获批，审批会综合您的收入和征信，我帮您核对材料。", [], "好的"),
+    ("clean_lookalike", "我要人工", "好的，人工客服正在接入，请稍候。", [], "好"),
+    ("clean_lookalike", "有没有人工", "有的，我这就为您转接人工，预计等待两分钟。", [], "好的"),
+    ("clean_lookalike", "我的信用卡年费能免吗", "年费减免需要信用卡中心审核，我帮您提交申请，结果会短信通知您，已为您登记。", [], "好"),
+    ("clean_lookalike", "我等了很久了", "非常抱歉让您久等，现在马上为您处理。", [], "好"),
+    ("clean_lookalike", "这个功能在哪", "在App首页右上角的“更多”里，我一步步带您找。", [], "找到了"),
+    ("clean_lookalike", "手机银行怎么注销", "手机银行可以在App“设置—注销手机银行”自助注销，注销后网银不受影响。", [], "好的"),
+]
+
 #: round 3 (tag variant "heldout"): written after the rules were tuned on everything above, and
 #: measured without any change since — how the rules do on wording they were not fitted to
 HELDOUT = [
@@ -312,7 +381,8 @@ def build() -> list[dict]:
                          for r in group]
     rows += [(r[0], variant, *r[1:]) for variant, group in (("round2", ROUND2), ("heldout", HELDOUT)) for r in group]
     rows += [("clean_lookalike", None, q, reply, [], follow) for q, reply, follow in CLEAN]
-    rows += [(r[0], "round4", *r[1:]) for r in ROUND4]  # appended: the ids of rounds 1-3 stay as they were
+    rows += [(r[0], variant, *r[1:]) for variant, group in (("round4", ROUND4), ("round5", ROUND5))
+             for r in group]  # appended: the ids of rounds 1-3 stay as they were
     return [_case(i, *row) for i, row in enumerate(rows, start=1)]
 
 

@@ -34,7 +34,8 @@ class QaInspectionSuite(Suite):
         model = ctx.services.llm if ctx.llm_mode != "none" else None
         s = ctx.services.settings
         return QaService.from_corpus(ctx.services.corpus, model, s.llm_timeout_s,
-                                     embedder=ctx.services.embedder if s.qa_exemplar_similarity else None)
+                                     embedder=ctx.services.embedder if s.qa_exemplar_similarity else None,
+                                     classifier=s.qa_clause_classifier)
 
     def run_case(self, case: EvalCase, sut) -> Outcome:
         report = sut.inspect(dialog_from_obj(case.input, case.id))
