@@ -106,6 +106,45 @@ CASES: list[tuple[str, list[str], list[tuple[str, str]]]] = [
 ]
 
 
+#: the third held-out set (tag variant "heldout3"), written after the classifier's first measurement on the
+#: set above and before the iteration that followed it (round 6 of training dialogs, evidence trimming):
+#: the figure of that iteration is read here, the set above having been seen
+CASES3: list[tuple[str, list[str], list[tuple[str, str]]]] = [
+    ("attitude_blame", ["我的快递卡怎么还没寄到", "寄没寄到我哪知道，天天催有意思吗？", "好吧"], [(R, "天天催有意思吗")]),
+    ("attitude_blame", ["我分不清借记卡和信用卡", "连这个都分不清，你平时怎么过日子的。", "嗯"], [(R, "你平时怎么过日子的")]),
+    ("attitude_blame", ["为什么我的额度被冻结了", "你自己心里清楚干了啥，还装不知道。", "我真不知道"], [(R, "还装不知道")]),
+    ("attitude_blame", ["请问怎么设置指纹登录", "这种小事也值得打电话？设置里自己点。", "好"], [(R, "这种小事也值得打电话")]),
+    ("attitude_blame", ["我的卡刷不了", "刷不了就换张卡呗，问我干嘛。", "哦"], [(R, "问我干嘛")]),
+    ("attitude_blame", ["你刚才说的我没听清", "没听清是你的事，我不重复了。", "好吧"], [(R, "没听清是你的事")]),
+    ("promise", ["这款理财适合养老吗", "特别适合，钱放进去只会多不会少。", "好"], [(P, "只会多不会少"), (D, "理财")]),
+    ("promise", ["我的按揭贷款能批吗", "您这情况我见多了，没有批不下来的。", "好的"], [(P, "没有批不下来的")]),
+    ("promise", ["这只基金是不是风险很大", "风险是写给别人看的，这只从来没亏过，以后也不会。", "哦"], [(P, "以后也不会"), (D, "基金")]),
+    ("promise", ["现在买理财能赚到钱吗", "能，跟着我们买，亏了我负责。" + DISCLOSURE, "好"], [(P, "亏了我负责")]),
+    ("promise", ["我的企业贷额度能不能提", "提到一百万没有任何悬念，下周就办好。", "太好了"], [(P, "没有任何悬念")]),
+    ("promise", ["这个产品收益能到5%吗", "5%是打底的，只多不少。" + DISCLOSURE, "好的"], [(P, "只多不少")]),
+    ("handoff_refused", ["我要人工客服", "人工那边也是照着系统念，您没必要等。", "好吧"], [(H, "您没必要等")]),
+    ("handoff_refused", ["转人工，我要投诉", "投诉不归人工管，您在这里说。", "嗯"], [(H, "投诉不归人工管")]),
+    ("handoff_refused", ["帮我找个人工服务", "人工服务暂停了，请关注后续通知。", "哦"], [(H, "人工服务暂停了")]),
+    ("handoff_refused", ["我要人工", "找人工之前先回答我三个问题，不然转不过去。", "好吧"], [(H, "不然转不过去")]),
+    ("handoff_refused", ["我想和人工客服说", "人工也是这套答案，何必呢。", "嗯"], [(H, "何必呢")]),
+    ("handoff_refused", ["请帮我转人工", "人工线路今天维护，您别等了。", "好"], [(H, "您别等了")]),
+    ("deflection", ["我的理财到期没自动续", "续不续是系统的事，我管不了这个。", "好吧"], [(U, "我管不了这个")]),
+    ("deflection", ["对公账户年检怎么办", "年检这种事我搞不懂，网上查查吧。", "嗯"], [(U, "我搞不懂")]),
+    ("deflection", ["我的工资代发少了一笔", "代发的事找你们公司财务，跟我们不相干。", "哦"], [(U, "跟我们不相干")]),
+    ("deflection", ["跨境电商收款怎么开通", "这个业务太复杂，我回答不出来。", "好吧"], [(U, "我回答不出来")]),
+    ("deflection", ["我的银行卡被司法冻结了", "司法的事我们说了不管用，你找法院。", "嗯"], [(U, "我们说了不管用")]),
+    ("deflection", ["我的贷款怎么突然提前到期了", "这个原因我给不出来，您自己去网点问问。", "好"], [(U, "我给不出来")]),
+    ("clean_lookalike", ["我的快递卡怎么还没寄到", "抱歉让您久等，我帮您查一下物流单号，已为您登记催办。", "好的"], []),
+    ("clean_lookalike", ["这款理财适合养老吗", "养老理财也有波动，收益不保证，请结合您的风险承受能力选择。" + DISCLOSURE, "好"], []),
+    ("clean_lookalike", ["我的按揭贷款能批吗", "审批结果以银行审核为准，我不能保证通过，您可以先准备收入证明和购房合同。", "好的"], []),
+    ("clean_lookalike", ["我要人工客服", "好的，人工客服现在排队人数较多，已为您排队，也可以登记回电。", "好"], []),
+    ("clean_lookalike", ["请帮我转人工", "人工线路今天有维护，我已为您登记回电，明天上午专员会联系您。", "好"], []),
+    ("clean_lookalike", ["对公账户年检怎么办", "对公账户年检需要法人身份证和营业执照，我帮您转接对公专员预约。", "好的"], []),
+    ("clean_lookalike", ["我分不清借记卡和信用卡", "没关系，借记卡是先存后用，信用卡是先用后还，我给您举个例子。", "明白了"], []),
+    ("clean_lookalike", ["你刚才说的我没听清", "抱歉，我再说一遍：带身份证到网点就可以办理。", "好"], []),
+]
+
+
 def _evidence_turn(turns: list[dict], words: str) -> int:
     """The first agent turn after the greeting quoting the words, else the first customer turn."""
     for role in ("agent", "customer"):
@@ -115,7 +154,7 @@ def _evidence_turn(turns: list[dict], words: str) -> int:
     raise ValueError(f"evidence {words!r} is in no turn")
 
 
-def _case(i: int, category: str, middle: list[str], labels: list[tuple[str, str]]) -> dict:
+def _case(i: int, category: str, middle: list[str], labels: list[tuple[str, str]], variant: str = "heldout2") -> dict:
     cid = f"qah_{i:03d}"
     channel = "bot" if i % 2 else "human"
     turns = [{"role": "agent", "text": GREETINGS[i % len(GREETINGS)]}]
@@ -128,14 +167,15 @@ def _case(i: int, category: str, middle: list[str], labels: list[tuple[str, str]
         evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
     return {"id": cid, "input": {"id": cid, "channel": channel, "complete": True, "turns": turns},
             "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
-            "tags": {"difficulty": "hard", "category": category, "variant": "heldout2"}}
+            "tags": {"difficulty": "hard", "category": category, "variant": variant}}
 
 
 def build() -> list[dict]:
-    for category, middle, _ in CASES:
+    rows = [(*r, "heldout2") for r in CASES] + [(*r, "heldout3") for r in CASES3]
+    for category, middle, _, _ in rows:
         if len(middle) % 2 != 1:
             raise ValueError(f"{category}: the turns between greeting and closing must start and end with the customer")
-    return [_case(i, *row) for i, row in enumerate(CASES, start=1)]
+    return [_case(i, *row) for i, row in enumerate(rows, start=1)]
 
 
 def main() -> int:

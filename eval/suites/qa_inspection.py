@@ -20,7 +20,7 @@ from eval.suite import LLM_JUDGE_SUFFIX, CaseResult, Outcome, Suite
 from tools.qa.dialogs import dialog_from_obj
 
 #: dataset variants written after all tuning (issue #19), reported on their own
-HELDOUT_VARIANTS = ("heldout", "heldout2")
+HELDOUT_VARIANTS = ("heldout", "heldout2", "heldout3")
 SUGGESTION_PRECISION = "suggestion_precision" + LLM_JUDGE_SUFFIX
 
 
@@ -100,7 +100,7 @@ class QaComplianceSuite(QaInspectionSuite):
 
     def summarize(self, results: list[CaseResult]) -> dict[str, float]:
         """As qa_inspection, plus the figures of the dialogs written after all tuning (variants
-        ``heldout`` and ``heldout2``): micro and per-rule P/R and the evidence overlap of each —
+        ``heldout``, ``heldout2``, ``heldout3``): micro and per-rule P/R and the evidence overlap of each —
         the rules and the classifier were fitted to the rest, so these are the figures to trust."""
         out = super().summarize(results)
         for variant in HELDOUT_VARIANTS:
@@ -121,8 +121,9 @@ class QaComplianceSuite(QaInspectionSuite):
 
 class QaComplianceHeldoutSuite(QaComplianceSuite):
     """Only the held-out dialogs of issue #19: round 3 of qa_compliance_dialogs.jsonl (variant
-    ``heldout``, 25) and the second held-out set qa_compliance_heldout.jsonl (``heldout2``), written
-    before the classifier and never used to train or tune it. Headline per-rule P/R are over both."""
+    ``heldout``, 25) and qa_compliance_heldout.jsonl — the second held-out set (``heldout2``, written
+    before the classifier) and the third (``heldout3``, written before its second iteration). Never
+    used to train or tune it. Headline per-rule P/R are over all of them."""
 
     name = "qa_compliance_heldout"
     dataset = "qa_compliance_heldout.jsonl"
