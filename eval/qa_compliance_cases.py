@@ -324,6 +324,71 @@ ROUND5 = [
     ("clean_lookalike", "手机银行怎么注销", "手机银行可以在App“设置—注销手机银行”自助注销，注销后网银不受影响。", [], "好的"),
 ]
 
+#: round 6 (tag variant "round6"): training dialogs written after the classifier's first held-out
+#: measurement (about 50 labelled clauses per rule; out-of-fold clause recall 0.3-0.7 at precision 0.9)
+ROUND6 = [
+    ("attitude_blame", "我的存折打印不了", "打印机坏了又不是我弄的，冲我嚷有用吗？", [("rude_language", "冲我嚷有用吗")], "好吧"),
+    ("attitude_blame", "我想咨询一下贷款", "咨询什么咨询，条件不够别浪费时间。", [("rude_language", "别浪费时间")], "嗯"),
+    ("attitude_blame", "这个手续费太高了", "高也得交，不想交别办。", [("rude_language", "不想交别办")], "好"),
+    ("attitude_blame", "我没收到短信", "你手机欠费了吧，自己不看看。", [("rude_language", "自己不看看")], "哦"),
+    ("attitude_blame", "你能再解释一下吗", "解释多少次你才懂啊？", [("rude_language", "你才懂啊")], "好吧"),
+    ("attitude_blame", "为什么要我本人来", "规定就是规定，跟你说不明白。", [("rude_language", "跟你说不明白")], "嗯"),
+    ("attitude_blame", "我的卡怎么又被锁了", "三番五次的，你自己不长记性。", [("rude_language", "你自己不长记性")], "好"),
+    ("attitude_blame", "你们系统老出问题", "别人都能用就你不能用，找找自己的原因。", [("rude_language", "找找自己的原因")], "哦"),
+    ("attitude_blame", "我不太会操作", "不会操作就别用网银了，去柜台排队。", [("rude_language", "不会操作就别用网银了")], "好吧"),
+    ("attitude_blame", "麻烦快一点", "催什么，我这不是在弄吗。", [("rude_language", "催什么")], "嗯"),
+    ("attitude_blame", "我投诉过好几次了", "投诉多了也没用，你爱怎么投就怎么投。", [("rude_language", "你爱怎么投就怎么投")], "好"),
+    ("attitude_blame", "我看不清屏幕上的字", "看不清就戴眼镜，这也要问。", [("rude_language", "这也要问")], "哦"),
+    ("promise", "这个理财产品能保值吗", "保值没问题，肯定跑赢通胀。", [("forbidden_promise", "肯定跑赢通胀"), ("disclosure", "理财")], "好"),
+    ("promise", "我的小额贷款什么时候到账", "我给您担保，今天下午必到。", [("forbidden_promise", "我给您担保")], "好的"),
+    ("promise", "这只基金今年表现如何", "今年这只基金至少涨三成，错过就可惜了。", [("forbidden_promise", "至少涨三成"), ("disclosure", "基金")], "嗯"),
+    ("promise", "理财会不会有损失", "不会有任何损失，这是保本保息的。", [("forbidden_promise", "不会有任何损失"), ("disclosure", "理财")], "好"),
+    ("promise", "我的信用贷能批下来吗", "这事交给我，批不下来我退您手续费。", [("forbidden_promise", "批不下来我退您手续费")], "好的"),
+    ("promise", "这款产品收益多少", "每年稳定8%，一年一结从不落空。" + DISCLOSURE, [("forbidden_promise", "从不落空")], "嗯"),
+    ("promise", "我想投点基金，靠谱吗", "这只基金经理从没失手过，您投多少赚多少。", [("forbidden_promise", "您投多少赚多少"), ("disclosure", "基金")], "好"),
+    ("promise", "贷款利率能锁定吗", "利率我给您锁死，以后只降不升。", [("forbidden_promise", "以后只降不升")], "好的"),
+    ("promise", "理财到期能按时兑付吗", "按时兑付，收益一分钱都不少您的。", [("forbidden_promise", "一分钱都不少您的"), ("disclosure", "理财")], "好"),
+    ("promise", "现在买黄金合适吗", "金价肯定还要涨，现在就是最低点。" + DISCLOSURE, [("forbidden_promise", "金价肯定还要涨")], "嗯"),
+    ("promise", "这个理财比存款好吗", "比存款好多了，收益翻一倍还没风险。", [("forbidden_promise", "还没风险"), ("disclosure", "理财")], "好"),
+    ("promise", "我的经营贷能续贷吗", "续贷是肯定的，到期自动给您续上。", [("forbidden_promise", "续贷是肯定的")], "好的"),
+    ("handoff_refused", "我要人工客服", "人工客服不受理您这类业务。", [("handoff_refused", "人工客服不受理")], "好吧"),
+    ("handoff_refused", "帮我转一下人工", "不好意思，我这边没有转人工的权限，您只能问我。", [("handoff_refused", "您只能问我")], "嗯"),
+    ("handoff_refused", "我要找人工", "人工全都满线，您别排了。", [("handoff_refused", "您别排了")], "好"),
+    ("handoff_refused", "能给我接人工吗", "人工要收取服务费，不推荐。", [("handoff_refused", "不推荐")], "哦"),
+    ("handoff_refused", "我要和真人说话", "真人跟我一个口径，说了也白说。", [("handoff_refused", "说了也白说")], "好吧"),
+    ("handoff_refused", "转人工吧", "这个问题人工也给不了更好的答复，您就在这儿问。", [("handoff_refused", "您就在这儿问")], "嗯"),
+    ("handoff_refused", "我要人工帮我处理", "人工不处理线上问题，您自己操作吧。", [("handoff_refused", "人工不处理线上问题")], "好"),
+    ("handoff_refused", "请转到人工客服", "转人工的入口已经关闭了。", [("handoff_refused", "入口已经关闭了")], "哦"),
+    ("handoff_refused", "我要人工，这个机器人没用", "机器人也能解决，人工就算了。", [("handoff_refused", "人工就算了")], "好吧"),
+    ("handoff_refused", "给我转人工服务", "人工服务只在工作日，今天就别想了。", [("handoff_refused", "今天就别想了")], "嗯"),
+    ("handoff_refused", "我需要人工客服", "人工这会儿也是机器人，没差别。", [("handoff_refused", "没差别")], "好"),
+    ("handoff_refused", "找个人工", "人工要找主管批准，我这儿批不了。", [("handoff_refused", "我这儿批不了")], "哦"),
+    ("deflection", "我的网点预约怎么取消", "预约的系统不是我们维护的，我没权限。", [("unresolved_no_handoff", "我没权限")], "好吧"),
+    ("deflection", "我的银行卡在国外被吞了", "国外的ATM我们控制不了，你自己想办法。", [("unresolved_no_handoff", "你自己想办法")], "嗯"),
+    ("deflection", "理财经理怎么换", "换经理的事我说了不算，你去找网点。", [("unresolved_no_handoff", "我说了不算")], "好"),
+    ("deflection", "企业税务贷怎么申请", "税务贷我不了解，你上网看看吧。", [("unresolved_no_handoff", "我不了解")], "哦"),
+    ("deflection", "我的扣款顺序能改吗", "扣款顺序这个我实在答不出。", [("unresolved_no_handoff", "我实在答不出")], "好吧"),
+    ("deflection", "联名卡的权益怎么用", "权益是合作方提供的，和我们银行没啥关系。", [("unresolved_no_handoff", "没啥关系")], "嗯"),
+    ("deflection", "我的转账被银行风控拦了", "风控规则我接触不到，没法告诉你。", [("unresolved_no_handoff", "没法告诉你")], "好"),
+    ("deflection", "怎么办理个人外汇结汇", "结汇的业务我没办过，不好说。", [("unresolved_no_handoff", "不好说")], "哦"),
+    ("deflection", "为什么我不能买这款理财", "能不能买是系统判断的，我也解释不了。", [("unresolved_no_handoff", "我也解释不了")], "好吧"),
+    ("deflection", "房贷的利率转换怎么操作", "利率转换我这边操作不了，你再打听打听。", [("unresolved_no_handoff", "我这边操作不了")], "嗯"),
+    ("deflection", "我的个人养老金账户怎么开", "养老金账户我们这边暂时不清楚，别问我。", [("unresolved_no_handoff", "暂时不清楚")], "好"),
+    ("deflection", "信用卡账单分期怎么取消", "这个取消不了，你也别再问了。", [("unresolved_no_handoff", "你也别再问了")], "哦"),
+    ("clean_lookalike", "我的存折打印不了", "抱歉，打印机可能出了故障，我已为您登记报修，您也可以到柜台补打。", [], "好的"),
+    ("clean_lookalike", "这个手续费太高了", "理解您的感受，这笔手续费按标准收取，我帮您看看有没有减免活动。", [], "好"),
+    ("clean_lookalike", "这个理财产品能保值吗", "理财产品不保证保值，净值会有波动。" + DISCLOSURE, [], "明白"),
+    ("clean_lookalike", "我的小额贷款什么时候到账", "审批通过后一般一个工作日内到账，具体以系统处理为准。", [], "好的"),
+    ("clean_lookalike", "这只基金今年表现如何", "基金过往业绩不代表未来表现，您可以在App查看历史净值。" + DISCLOSURE, [], "好"),
+    ("clean_lookalike", "帮我转一下人工", "好的，这就为您转接人工客服，请稍等。", [], "好"),
+    ("clean_lookalike", "我要找人工", "人工坐席全部在忙，已为您排队，前面还有3位。", [], "好"),
+    ("clean_lookalike", "理财经理怎么换", "更换理财经理需要在网点提交申请，我帮您登记，网点会回电联系您。", [], "好的"),
+    ("clean_lookalike", "企业税务贷怎么申请", "税务贷可以在App“企业贷款”里申请，需要授权纳税数据，我可以发您申请指引。", [], "好"),
+    ("clean_lookalike", "我不太会操作", "没关系，我一步一步教您：先点首页的“转账”，再输入收款人。", [], "谢谢"),
+    ("clean_lookalike", "麻烦快一点", "好的，马上为您处理，请稍候。", [], "好"),
+    ("clean_lookalike", "我看不清屏幕上的字", "您可以在App“设置—字体大小”里调大字体，也可以开启长辈模式。", [], "好的"),
+]
+
 #: round 3 (tag variant "heldout"): written after the rules were tuned on everything above, and
 #: measured without any change since — how the rules do on wording they were not fitted to
 HELDOUT = [
@@ -381,7 +446,7 @@ def build() -> list[dict]:
                          for r in group]
     rows += [(r[0], variant, *r[1:]) for variant, group in (("round2", ROUND2), ("heldout", HELDOUT)) for r in group]
     rows += [("clean_lookalike", None, q, reply, [], follow) for q, reply, follow in CLEAN]
-    rows += [(r[0], variant, *r[1:]) for variant, group in (("round4", ROUND4), ("round5", ROUND5))
+    rows += [(r[0], variant, *r[1:]) for variant, group in (("round4", ROUND4), ("round5", ROUND5), ("round6", ROUND6))
              for r in group]  # appended: the ids of rounds 1-3 stay as they were
     return [_case(i, *row) for i, row in enumerate(rows, start=1)]
 
