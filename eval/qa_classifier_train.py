@@ -93,11 +93,11 @@ def _threshold(probs: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
     return best
 
 
-def train(samples: list[Sample]) -> ClauseClassifier:
+def train(samples: list[Sample], rules: tuple[str, ...] = CLASSIFIER_RULES) -> ClauseClassifier:
     vec = DictVectorizer()
     feats = [dict.fromkeys(features(s.text), 1) for s in samples]
     models, cv = {}, {}
-    for rule in CLASSIFIER_RULES:
+    for rule in rules:
         keep = [i for i, s in enumerate(samples) if rule not in s.unknown]
         x = vec.fit_transform([feats[i] for i in keep])
         y = np.array([int(rule in samples[i].labels) for i in keep])

@@ -111,3 +111,40 @@ def test_training_never_sees_a_held_out_dialog():
     held |= {c.id for c in load_cases(DATASETS_DIR / "qa_compliance_heldout.jsonl")}
     groups = {s.group for s in dialog_samples()}
     assert held and not (groups & held) and any(g.startswith("qac_") for g in groups)
+
+
+@pytest.mark.parametrize(("rule", "question", "reply", "quoted"), [
+    ("rude_language", "你能再解释一下吗", "解释多少次你才懂啊？", "解释多少次你才懂啊"),
+    ("forbidden_promise", "我的经营贷能续贷吗", "续贷是肯定的，到期自动给您续上。", "续贷是肯定的"),
+    ("handoff_refused", "我要人工客服", "人工客服不受理您这类业务。", "人工客服不受理您这类业务"),
+    ("unresolved_no_handoff", "企业税务贷怎么申请", "税务贷我不了解，你上网看看吧。", "税务贷我不了解"),
+])
+def test_the_shipped_model_adds_what_the_rules_miss(base, inspector, rule, question, reply, quoted):
+    """One training-round wording per rule: the rules alone miss it, the shipped classifier quotes its clause."""
+    d = dialog(G, question, reply, "好", C)
+    assert rule not in base.inspect(d).rule_ids
+    f = next(f for f in inspector.inspect(d).findings if f.rule_id == rule)
+    assert f.evidence.text == quoted
+
+
+@pytest.mark.parametrize("reply", [
+    "收益不保证，业绩比较基准只是参考。温馨提示：理财非存款、产品有风险、投资须谨慎。",
+    "我不能承诺一定能批，以审批结果为准。",
+    "好的，现在人工不多，请您耐心等待，我这就帮您转接。",
+    "这种情况不怪您，已为您登记工单跟进。",
+])
+def test_the_shipped_model_leaves_near_misses_clean(inspector, reply):
+    assert inspector.inspect(dialog(G, "这个怎么办", reply, "好", C)).findings == []
+
+
+def test_training_is_seeded_and_separates_the_classes():
+    from eval.qa_classifier_train import Sample, train
+
+    pos = ["你烦不烦啊", "你自己看不懂怪谁", "别来烦我", "你听不懂吗", "真是烦死了"]
+    neg = ["好的马上为您办理", "请您稍候", "已为您登记工单", "可以在App里查询", "感谢您的耐心"]
+    samples = [Sample(f"d{i}", t, t, {"rude_language"}, set()) for i, t in enumerate(pos)]
+    samples += [Sample(f"n{i}", t, t, set(), set()) for i, t in enumerate(neg)]
+    a, b = train(samples, ("rude_language",)), train(samples, ("rude_language",))
+    assert a.to_dict() == b.to_dict()
+    model = a
+    assert model.models["rude_language"].probability(features("你烦不烦")) > model.models["rude_language"].probability(features("请您稍候"))
