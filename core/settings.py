@@ -112,6 +112,9 @@ class Settings(BaseSettings):
     qa_exemplar_similarity: bool = Field(
         False, description="QA inspection also compares agent turns with labelled exemplars by e5 similarity "
         "(agents/qa_inspection/data/exemplars.yaml); loads the embedding model")
+    qa_clause_classifier: bool = Field(
+        True, description="QA inspection also scores agent clauses with the shipped per-rule classifiers "
+        "(agents/qa_inspection/data/qa_clause_model.json, char n-grams + jieba words; no model download)")
 
     # --- campaigns (issue 14: 营销获客) ----------------------------------------------------------
     campaign_api_max_size: int = Field(

@@ -19,8 +19,9 @@ from prompts.loader import render
 from tools.pii import mask_pii
 from tools.qa.dialogs import Dialog
 from tools.qa.gaps import find_gaps
+from tools.qa.meaning import inspect_rules
 from tools.qa.models import DialogReport, Finding, QaReview
-from tools.qa.rules import RuleContext, run_rules, score
+from tools.qa.rules import RuleContext, score
 
 log = logging.getLogger(__name__)
 _SEV_ZH = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
@@ -43,7 +44,7 @@ class QaNodes:
 
     def rules(self, state: QaState) -> dict:
         dialog = Dialog.model_validate(state["dialog"])
-        findings = run_rules(dialog, self.ctx)
+        findings = inspect_rules(dialog, self.ctx)
         for f in findings:  # evidence is stored and shown: never a full ID/card/mobile number
             if f.evidence is not None:
                 f.evidence.text = mask_pii(f.evidence.text)

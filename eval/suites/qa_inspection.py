@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from agents.qa_inspection.service import QaService
 from eval.metrics.rules import micro_prf, per_rule_prf
-from eval.schema import EvalCase
+from eval.schema import DATASETS_DIR, EvalCase, load_cases
 from eval.suite import LLM_JUDGE_SUFFIX, CaseResult, Outcome, Suite
 from tools.qa.dialogs import dialog_from_obj
 
+#: dataset variants written after all tuning (issue #19), reported on their own
+HELDOUT_VARIANTS = ("heldout", "heldout2", "heldout3")
 SUGGESTION_PRECISION = "suggestion_precision" + LLM_JUDGE_SUFFIX
 
 
@@ -32,7 +34,8 @@ class QaInspectionSuite(Suite):
         model = ctx.services.llm if ctx.llm_mode != "none" else None
         s = ctx.services.settings
         return QaService.from_corpus(ctx.services.corpus, model, s.llm_timeout_s,
-                                     embedder=ctx.services.embedder if s.qa_exemplar_similarity else None)
+                                     embedder=ctx.services.embedder if s.qa_exemplar_similarity else None,
+                                     classifier=s.qa_clause_classifier)
 
     def run_case(self, case: EvalCase, sut) -> Outcome:
         report = sut.inspect(dialog_from_obj(case.input, case.id))
@@ -96,15 +99,39 @@ class QaComplianceSuite(QaInspectionSuite):
         return out
 
     def summarize(self, results: list[CaseResult]) -> dict[str, float]:
-        """As qa_inspection, plus the micro P/R of the dialogs written after all tuning (variant
-        ``heldout``): the rules were fitted to the rest, so this is the figure to trust."""
+        """As qa_inspection, plus the figures of the dialogs written after all tuning (variants
+        ``heldout``, ``heldout2``, ``heldout3``): micro and per-rule P/R and the evidence overlap of each —
+        the rules and the classifier were fitted to the rest, so these are the figures to trust."""
         out = super().summarize(results)
-        held = [r for r in results if r.error is None and isinstance(r.output, dict)
-                and r.tags.get("variant") == "heldout"]
-        if held:
-            m = micro_prf([set(r.output["expected"]) for r in held], [set(r.output["predicted"]) for r in held])
-            out["heldout_micro_precision"], out["heldout_micro_recall"] = m["precision"], m["recall"]
+        for variant in HELDOUT_VARIANTS:
+            held = [r for r in results if r.error is None and isinstance(r.output, dict)
+                    and r.tags.get("variant") == variant]
+            if not held:
+                continue
+            exp, pred = [set(r.output["expected"]) for r in held], [set(r.output["predicted"]) for r in held]
+            m = micro_prf(exp, pred)
+            out[f"{variant}_micro_precision"], out[f"{variant}_micro_recall"] = m["precision"], m["recall"]
+            for rule, prf in per_rule_prf(exp, pred).items():
+                out[f"{variant}_{rule}_precision"], out[f"{variant}_{rule}_recall"] = prf["precision"], prf["recall"]
+            overlaps = [r.scores["evidence_overlap"] for r in held if "evidence_overlap" in r.scores]
+            if overlaps:
+                out[f"{variant}_evidence_overlap"] = sum(overlaps) / len(overlaps)
         return out
+
+
+class QaComplianceHeldoutSuite(QaComplianceSuite):
+    """Only the held-out dialogs of issue #19: round 3 of qa_compliance_dialogs.jsonl (variant
+    ``heldout``, 25) and qa_compliance_heldout.jsonl — the second held-out set (``heldout2``, written
+    before the classifier) and the third (``heldout3``, written before its second iteration). Never
+    used to train or tune it. Headline per-rule P/R are over all of them."""
+
+    name = "qa_compliance_heldout"
+    dataset = "qa_compliance_heldout.jsonl"
+    description = "质检（按语义）held-out only: round 3 + the second held-out set — per-rule P/R, overlap"
+
+    def load_cases(self, ctx):
+        old = [c for c in load_cases(DATASETS_DIR / QaComplianceSuite.dataset) if c.tags.variant == "heldout"]
+        return old + super().load_cases(ctx)
 
 
 class _Fixed:
@@ -117,4 +144,4 @@ class _Fixed:
         return self.report
 
 
-SUITES = [QaInspectionSuite, QaComplianceSuite]
+SUITES = [QaInspectionSuite, QaComplianceSuite, QaComplianceHeldoutSuite]

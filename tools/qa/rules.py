@@ -29,9 +29,10 @@ class RuleContext:
     compliance: CsCompliance
     facts: KbFacts | None = None
     semantic: Any | None = None  # tools.qa.semantic.ExemplarMatcher (issue #19), when an embedder is configured
+    classifier: Any | None = None  # tools.qa.classifier.ClauseClassifier (issue #19), the shipped clause models
 
 
-def _finding(rule: QaRule, message: str, dialog: Dialog | None = None, turn: int | None = None,
+def make_finding(rule: QaRule, message: str, dialog: Dialog | None = None, turn: int | None = None,
              span: tuple[int, int] | None = None) -> Finding:
     evidence = None
     if dialog is not None and turn is not None:
@@ -42,7 +43,7 @@ def _finding(rule: QaRule, message: str, dialog: Dialog | None = None, turn: int
                    suggestion=rule.suggestion, evidence=evidence)
 
 
-def _agent_turns(dialog: Dialog) -> list[int]:
+def agent_turns(dialog: Dialog) -> list[int]:
     return [i for i, t in enumerate(dialog.turns) if t.role == "agent"]
 
 
@@ -50,9 +51,9 @@ def phrase_present(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Findi
     """Greeting / closing: one of the phrases in the first (or last) N agent turns."""
     if rule.detector.param("only_complete") and not dialog.complete:
         return []
-    agents = _agent_turns(dialog)
+    agents = agent_turns(dialog)
     if not agents:
-        return [_finding(rule, "对话中没有坐席发言")]
+        return [make_finding(rule, "对话中没有坐席发言")]
     n = int(rule.detector.param("turns", 1))
     scope = rule.detector.param("scope", "first_agent_turns")
     window = agents[:n] if scope == "first_agent_turns" else agents[-n:]
@@ -60,35 +61,35 @@ def phrase_present(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Findi
     if any(contains_any(dialog.turns[i].text, phrases) for i in window):
         return []
     where = window[0] if scope == "first_agent_turns" else window[-1]
-    return [_finding(rule, f"{'开场' if scope == 'first_agent_turns' else '结束时'}缺少规范用语", dialog, where)]
+    return [make_finding(rule, f"{'开场' if scope == 'first_agent_turns' else '结束时'}缺少规范用语", dialog, where)]
 
 
 def disclosure(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     """A topic that needs a risk disclosure was discussed by the agent, and the disclosure never given."""
     out = []
-    agents = _agent_turns(dialog)
+    agents = agent_turns(dialog)
     agent_text = "\n".join(dialog.turns[i].text for i in agents)
     patterns = rule.detector.param("trigger_patterns") or {}
     for disclosure_id, triggers in (rule.detector.param("triggers") or {}).items():
         policy = ctx.compliance.disclosure(disclosure_id)
         if policy is None or policy.present_in(agent_text):
             continue
-        extra = _compiled(tuple(patterns.get(disclosure_id, [])))
+        extra = compiled(tuple(patterns.get(disclosure_id, [])))
         for i in agents:
             text = dialog.turns[i].text
             spans = sorted(find_phrases(text, triggers) + _pattern_spans(text, extra, disclosure_id), key=lambda s: s.start)
             if spans:
                 s = spans[0]
-                out.append(_finding(rule, f"谈到“{s.text}”但未给出{policy.name}", dialog, i, (s.start, s.end)))
+                out.append(make_finding(rule, f"谈到“{s.text}”但未给出{policy.name}", dialog, i, (s.start, s.end)))
                 break
     return out
 
 
 def _spans_finding(rule: QaRule, dialog: Dialog, finder: Callable[[str], list[Span]], label: str) -> list[Finding]:
     out = []
-    for i in _agent_turns(dialog):
+    for i in agent_turns(dialog):
         for s in finder(dialog.turns[i].text):
-            out.append(_finding(rule, f"{label}“{s.text}”", dialog, i, (s.start, s.end)))
+            out.append(make_finding(rule, f"{label}“{s.text}”", dialog, i, (s.start, s.end)))
     return out
 
 
@@ -106,7 +107,7 @@ def _merged(spans: list[Span]) -> list[Span]:
 
 
 @lru_cache(maxsize=64)
-def _compiled(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
+def compiled(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
     return [re.compile(p) for p in patterns]
 
 
@@ -114,7 +115,7 @@ def forbidden_promise(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Fi
     """The fixed phrases of cs_compliance, plus the rubric's patterns for promises in any wording
     (「今年肯定也能赚，放心买」); a negated or reported one ("不能保证一定能赚") does not count."""
     policy = ctx.compliance.forbidden_promises
-    patterns = _compiled(tuple(rule.detector.param("patterns", [])))
+    patterns = compiled(tuple(rule.detector.param("patterns", [])))
 
     def finder(text: str) -> list[Span]:
         extra = [s for s in _pattern_spans(text, patterns, "forbidden_promise") if not is_negated(text, s, policy)]
@@ -125,7 +126,7 @@ def forbidden_promise(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Fi
 def rude_phrase(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     """Rude phrases (cs_compliance), plus the rubric's attitude/blame patterns (「你自己密码输错了怪谁」)."""
     phrases = ctx.compliance.rude_phrases
-    patterns = _compiled(tuple(rule.detector.param("patterns", [])))
+    patterns = compiled(tuple(rule.detector.param("patterns", [])))
     return _spans_finding(rule, dialog, lambda text: _merged(find_phrases(text, phrases)
                                                              + _pattern_spans(text, patterns, "rude")), "不当用语")
 
@@ -134,8 +135,8 @@ def handoff_refused(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Find
     """The customer asked for a human and the next agent turn refused or brushed it off, and no
     agent turn after it hands over (转接, 回电, 工单…)."""
     requests = ctx.compliance.handoff.request_phrases
-    asks = _compiled(tuple(rule.detector.param("request_patterns", [])))
-    refusals = _compiled(tuple(rule.detector.param("refusal_patterns", [])))
+    asks = compiled(tuple(rule.detector.param("request_patterns", [])))
+    refusals = compiled(tuple(rule.detector.param("refusal_patterns", [])))
     handoff = rule.detector.param("handoff_phrases", [])
     turns = dialog.turns
     for i, t in enumerate(turns):
@@ -150,7 +151,7 @@ def handoff_refused(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Find
         if contains_any(" ".join(x.text for x in turns[nxt:] if x.role == "agent"), handoff):
             continue
         s = spans[0]
-        return [_finding(rule, f"客户要求人工服务，坐席回复“{s.text}”且未转接", dialog, nxt, (s.start, s.end))]
+        return [make_finding(rule, f"客户要求人工服务，坐席回复“{s.text}”且未转接", dialog, nxt, (s.start, s.end))]
     return []
 
 
@@ -160,7 +161,7 @@ def pii(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     for i, t in enumerate(dialog.turns):
         if t.role in roles:
             for m in find_pii(t.text):
-                out.append(_finding(rule, f"发言中出现完整{_PII_NAMES[m.kind]}", dialog, i, (m.start, m.end)))
+                out.append(make_finding(rule, f"发言中出现完整{_PII_NAMES[m.kind]}", dialog, i, (m.start, m.end)))
     return out
 
 
@@ -168,13 +169,13 @@ def credential_request(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[F
     patterns = [re.compile(p) for p in rule.detector.param("patterns", [])]
     negators = rule.detector.param("negated_by", [])
     out = []
-    for i in _agent_turns(dialog):
+    for i in agent_turns(dialog):
         text = dialog.turns[i].text
         for rx in patterns:
             for m in rx.finditer(text):
                 before = re.split(r"[，。！？；]", text[max(0, m.start() - 10):m.start() + 2])[-1]
                 if not any(n in before or n in m.group(0) for n in negators):
-                    out.append(_finding(rule, f"向客户索要敏感凭证：“{m.group(0)}”", dialog, i, m.span()))
+                    out.append(make_finding(rule, f"向客户索要敏感凭证：“{m.group(0)}”", dialog, i, m.span()))
     return out
 
 
@@ -182,10 +183,10 @@ def kb_facts(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     if ctx.facts is None:
         return []
     out = []
-    for i in _agent_turns(dialog):
+    for i in agent_turns(dialog):
         asked = next((dialog.turns[j].text for j in range(i - 1, -1, -1) if dialog.turns[j].role == "customer"), "")
         for issue in ctx.facts.check(dialog.turns[i].text, asked):
-            out.append(_finding(rule, issue.message, dialog, i, (issue.start, issue.end)))
+            out.append(make_finding(rule, issue.message, dialog, i, (issue.start, issue.end)))
     return out
 
 
@@ -199,7 +200,7 @@ def unresolved(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     customer_idx = [i for i, t in enumerate(turns) if t.role == "customer"]
     last_customers = set(customer_idx[-int(det.param("last_customer_turns", 2)):])
     trigger: tuple[int, Span] | None = None
-    unable_rx = _compiled(tuple(det.param("agent_unable_patterns", [])))
+    unable_rx = compiled(tuple(det.param("agent_unable_patterns", [])))
     for i, t in enumerate(turns):
         phrases = det.param("agent_unable", []) if t.role == "agent" else (
             det.param("customer_unresolved", []) if i in last_customers else [])
@@ -214,7 +215,7 @@ def unresolved(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     after = " ".join(t.text[span.end:] if j == i else t.text for j, t in enumerate(turns) if j >= i and t.role == "agent")
     if contains_any(after, handoff):
         return []
-    return [_finding(rule, "问题未解决，且没有转人工、登记工单或约定回电", dialog, i, (span.start, span.end))]
+    return [make_finding(rule, "问题未解决，且没有转人工、登记工单或约定回电", dialog, i, (span.start, span.end))]
 
 
 def response_time(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
@@ -232,9 +233,9 @@ def response_time(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Findin
             continue
         gap = turns[nxt].ts - t.ts
         if t.role == "customer" and (i + 1 == nxt) and gap > max_resp:
-            out.append(_finding(rule, f"客户发言后等待 {gap:.0f} 秒才得到回复（时限 {max_resp:.0f} 秒）", dialog, nxt))
+            out.append(make_finding(rule, f"客户发言后等待 {gap:.0f} 秒才得到回复（时限 {max_resp:.0f} 秒）", dialog, nxt))
         elif t.role == "agent" and contains_any(t.text, holds) and gap > max_hold:
-            out.append(_finding(rule, f"请客户稍等后 {gap:.0f} 秒才回来（时限 {max_hold:.0f} 秒）", dialog, nxt))
+            out.append(make_finding(rule, f"请客户稍等后 {gap:.0f} 秒才回来（时限 {max_hold:.0f} 秒）", dialog, nxt))
     return out
 
 
@@ -253,7 +254,8 @@ DETECTORS: dict[str, Callable[[Dialog, QaRule, RuleContext], list[Finding]]] = {
 
 
 def run_rules(dialog: Dialog, ctx: RuleContext) -> list[Finding]:
-    """Every rubric rule over one dialog; an unknown detector type is a policy error, not a skip."""
+    """Every rubric rule's deterministic detector over one dialog; an unknown detector type is a policy
+    error, not a skip. What is recognised by meaning on top of these: tools/qa/meaning.py."""
     out: list[Finding] = []
     for rule in ctx.rubric.rules:
         detector = DETECTORS.get(rule.detector.type)
@@ -261,36 +263,6 @@ def run_rules(dialog: Dialog, ctx: RuleContext) -> list[Finding]:
             raise ValueError(f"qa_rubric rule {rule.id}: unknown detector type {rule.detector.type!r}; "
                              f"known: {sorted(DETECTORS)}")
         out.extend(detector(dialog, rule, ctx))
-    if ctx.semantic is not None:
-        out.extend(semantic_findings(dialog, ctx, {f.rule_id for f in out}))
-    return out
-
-
-def _gate_open(dialog: Dialog, rule: QaRule, ctx: RuleContext, i: int) -> bool:
-    """What must hold around turn ``i`` for the similarity to count it (the deterministic rule's conditions)."""
-    turns, det = dialog.turns, rule.detector
-    later = " ".join(t.text for t in turns[i:] if t.role == "agent")
-    if det.type == "handoff_refused":
-        prev = next((turns[j].text for j in range(i - 1, -1, -1) if turns[j].role == "customer"), "")
-        asks = _compiled(tuple(det.param("request_patterns", [])))
-        asked = bool(find_phrases(prev, ctx.compliance.handoff.request_phrases)) or any(rx.search(prev) for rx in asks)
-        return asked and not contains_any(later, det.param("handoff_phrases", []))
-    if det.type == "unresolved":
-        return (dialog.complete or not det.param("only_complete")) and not contains_any(later, det.param("handoff_phrases", []))
-    return True
-
-
-def semantic_findings(dialog: Dialog, ctx: RuleContext, found: set[str]) -> list[Finding]:
-    """Rules the e5 exemplar similarity adds (tools/qa/semantic.py): one finding per rule, the whole turn as evidence."""
-    rules = {r.id: r for r in ctx.rubric.rules}
-    out: list[Finding] = []
-    for i in _agent_turns(dialog):
-        hit = ctx.semantic.rule_of(dialog.turns[i].text)  # type: ignore[union-attr]
-        if hit is None or hit[0] in found or hit[0] not in rules or not _gate_open(dialog, rules[hit[0]], ctx, i):
-            continue
-        found.add(hit[0])
-        out.append(_finding(rules[hit[0]], f"语义上接近已标注的违规样例（相似度高出正常答复 {hit[1]:.3f}）", dialog, i,
-                            (0, len(dialog.turns[i].text))))
     return out
 
 

@@ -41,7 +41,7 @@ def judge(messages, kwargs) -> str:
 def test_suggestion_precision_is_reported_ungated(tmp_path):
     corpus = load_corpus(PROJECT_ROOT / "kb" / "corpus")
     services = SimpleNamespace(corpus=corpus, llm=ScriptedChatModel(script=[judge, judge]),
-                               settings=Settings(llm_timeout_s=5))
+                               settings=Settings(llm_timeout_s=5, qa_clause_classifier=False))  # rules only
     ctx = EvalContext(services=services, llm_mode="openai", shared_data_dir=tmp_path)
     entry = run_all([TwoCases()], ctx, tmp_path, workers=1)["suites"]["qa_inspection"]
     summary = entry["summary"]

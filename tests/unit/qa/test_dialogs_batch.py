@@ -79,7 +79,7 @@ def test_batch_outputs_carry_the_judges_suggestions(corpus, tmp_path):
     src.mkdir()
     (src / "a.csv").write_text("dialog_id,role,text\nc1,agent,您好，自己上网查去，别来烦我。\nc1,customer,好\n",
                                encoding="utf-8")
-    qa = QaService.from_corpus(corpus, ScriptedChatModel(script=[reply]))
+    qa = QaService.from_corpus(corpus, ScriptedChatModel(script=[reply]), classifier=False)  # rules only: they miss it
     summary, files = inspect_folder(qa, src, tmp_path / "out")
     [row] = [json.loads(line) for line in files["findings"].read_text(encoding="utf-8").splitlines()]
     assert [s["rule_id"] for s in row["llm_suggestions"]] == ["rude_language"] and "rude_language" not in {

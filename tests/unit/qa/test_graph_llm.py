@@ -40,13 +40,15 @@ def test_model_writes_the_note_but_not_the_verdict(corpus):
     assert (rep.llm_suggestions, rep.llm_suggestions_dropped) == ([], 0)
 
 
-def test_grounded_suggestion_is_kept_ungrounded_one_dropped_verdict_unchanged(corpus, inspector):
+def test_grounded_suggestion_is_kept_ungrounded_one_dropped_verdict_unchanged(corpus):
     llm = ScriptedChatModel(script=[review("不合格。", hint("rude_language", 3, "别来烦我"),
                                            hint("credential_request", 3, "请把验证码告诉我", "索要验证码"))])
-    rep = QaService.from_corpus(corpus, llm).inspect(PROMISE)
+    # rules only (no clause classifier, which recognises 「别来烦我」): the judge suggests what the rules missed
+    rep = QaService.from_corpus(corpus, llm, classifier=False).inspect(PROMISE)
     assert [(s.rule_id, s.turn, s.evidence) for s in rep.llm_suggestions] == [("rude_language", 3, "别来烦我")]
     assert rep.llm_suggestions_dropped == 1 and rep.llm == "llm"
-    assert verdict(rep) == verdict(inspector.inspect(PROMISE))  # suggestions change no score or finding
+    rules_only = QaService.from_corpus(corpus, classifier=False)
+    assert verdict(rep) == verdict(rules_only.inspect(PROMISE))  # suggestions change no score or finding
     assert "rude_language" not in rep.rule_ids
     prompt = llm.calls[0][0][0].content  # what the judge was shown: rubric rules, numbered turns, findings
     assert "- rude_language（服务用语不当）：" in prompt and f"[3] 坐席：{RUDE}" in prompt

@@ -1,0 +1,150 @@
+"""The clause classifiers of the QA inspector (issue #19): clause spans, features, the JSON artefact,
+the gates they share with the deterministic rules, and how the shipped model was built."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from agents.qa_inspection.service import CLASSIFIER_MODEL, QaService
+from tests.unit.qa.conftest import C, G, dialog
+from tools.qa.classifier import CLASSIFIER_RULES, ClauseClassifier, RuleModel, clauses, features
+
+
+def test_clauses_keep_their_spans_in_the_turn():
+    text = "去年涨了20%，今年肯定也能赚！ 放心买。"
+    got = clauses(text)
+    assert [c.text for c in got] == ["去年涨了20%", "今年肯定也能赚", "放心买"]
+    assert all(text[c.start:c.end] == c.text for c in got)
+
+
+def test_features_are_char_ngrams_and_words():
+    f = features("怪谁")
+    assert {"c:^怪", "c:怪谁", "c:谁$", "c:^怪谁", "c:怪谁$", "c:怪"} <= f and "c:^" not in f
+    assert any(x.startswith("w:") for x in f)
+
+
+def _fake(rule: str, word: str, threshold: float = 0.5) -> ClauseClassifier:
+    """One rule: a clause with ``word`` scores 0.95, any other 0.05."""
+    return ClauseClassifier({rule: RuleModel(-3.0, {f"c:{word}": 6.0}, threshold)})
+
+
+def test_hits_pick_the_best_clause_over_the_threshold():
+    clf = _fake("rude_language", "赖")
+    hit = clf.hits("这个嘛，只能赖您，下次注意")
+    assert hit["rude_language"][0].text == "只能赖您" and hit["rude_language"][1] > 0.9
+    assert clf.hits("好的，马上为您办理") == {}
+
+
+def test_artefact_round_trip_and_unknown_rules(tmp_path):
+    clf = _fake("handoff_refused", "别等")
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(clf.to_dict(), ensure_ascii=False), encoding="utf-8")
+    again = ClauseClassifier.from_file(path)
+    assert again.models["handoff_refused"].weights == {"c:别等": 6.0}
+    with pytest.raises(ValueError, match="unknown rules"):
+        ClauseClassifier({"greeting": RuleModel(0.0, {}, 0.5)})
+
+
+@pytest.fixture(scope="module")
+def base(corpus):
+    return QaService.from_corpus(corpus, classifier=False)
+
+
+def _with(base, clf):
+    return QaService(base.rubric, base.compliance, base.ctx.facts, classifier=clf)
+
+
+def test_a_clause_hit_is_a_finding_with_the_clause_as_evidence(base):
+    rep = _with(base, _fake("rude_language", "赖")).inspect(dialog(G, "卡被锁了", "这事嘛，只能赖您本人。", "好吧", C))
+    f = next(f for f in rep.findings if f.rule_id == "rude_language")
+    assert f.evidence.text == "只能赖您本人" and "分类器" in f.message
+    assert "rude_language" not in base.inspect(dialog(G, "卡被锁了", "这事嘛，只能赖您本人。", "好吧", C)).rule_ids
+
+
+def test_a_refused_hand_off_needs_the_request_and_no_transfer_after(base):
+    svc = _with(base, _fake("handoff_refused", "别等"))
+    assert "handoff_refused" in svc.inspect(dialog(G, "我要转人工", "您就别等了，我来。", "好", C)).rule_ids
+    assert "handoff_refused" not in svc.inspect(dialog(G, "网点几点开门", "您就别等了，早点去。", "好", C)).rule_ids
+    transferred = dialog(G, "我要转人工", "您就别等了，我来。", "还是要人工", "好的，正在为您转接，请稍候。", "好", C)
+    assert "handoff_refused" not in svc.inspect(transferred).rule_ids
+
+
+def test_deflection_by_the_classifier_needs_no_hand_off_after(base):
+    svc = _with(base, _fake("unresolved_no_handoff", "没辙"))
+    assert "unresolved_no_handoff" in svc.inspect(dialog(G, "怎么办", "这事我也没辙。", "好", C)).rule_ids
+    assert "unresolved_no_handoff" not in svc.inspect(dialog(G, "怎么办", "这事我也没辙，已为您登记工单。", "好", C)).rule_ids
+
+
+def test_a_wealth_promise_without_disclosure_also_misses_the_disclosure(base):
+    svc = _with(base, _fake("forbidden_promise", "兜底"))
+    rep = svc.inspect(dialog(G, "这款理财安全吗", "有人兜底，您放宽心。", "好", C))
+    assert {"forbidden_promise", "disclosure"} <= rep.rule_ids
+    loan = svc.inspect(dialog(G, "贷款能批吗", "有人兜底，您放宽心。", "好", C))
+    assert "forbidden_promise" in loan.rule_ids and "disclosure" not in loan.rule_ids
+    told = svc.inspect(dialog(G, "这款理财安全吗", "有人兜底。温馨提示：理财非存款、产品有风险、投资须谨慎。", "好", C))
+    assert "forbidden_promise" in told.rule_ids and "disclosure" not in told.rule_ids
+
+
+def test_the_classifier_can_be_switched_off(corpus):
+    off = QaService.from_corpus(corpus, classifier=False)
+    assert off.ctx.classifier is None and QaService.from_corpus(corpus).ctx.classifier is not None
+
+
+def test_the_shipped_model_records_how_it_was_built():
+    from eval.qa_classifier_train import HELDOUT_FILES, SEED
+
+    clf = ClauseClassifier.from_file(CLASSIFIER_MODEL)
+    assert set(clf.models) == set(CLASSIFIER_RULES)
+    meta = clf.meta
+    assert meta["seed"] == SEED and meta["trained_by"] == "eval.qa_classifier_train"
+    assert "variant heldout" in meta["excluded"] and set(HELDOUT_FILES) <= set(meta["excluded"])
+    assert CLASSIFIER_MODEL.stat().st_size < 2_000_000
+
+
+def test_training_never_sees_a_held_out_dialog():
+    from eval.qa_classifier_train import dialog_samples
+    from eval.schema import DATASETS_DIR, load_cases
+
+    held = {c.id for c in load_cases(DATASETS_DIR / "qa_compliance_dialogs.jsonl") if c.tags.variant == "heldout"}
+    held |= {c.id for c in load_cases(DATASETS_DIR / "qa_compliance_heldout.jsonl")}
+    groups = {s.group for s in dialog_samples()}
+    assert held and not (groups & held) and any(g.startswith("qac_") for g in groups)
+
+
+@pytest.mark.parametrize(("rule", "question", "reply", "quoted"), [
+    ("rude_language", "你能再解释一下吗", "解释多少次你才懂啊？", "解释多少次你才懂啊"),
+    ("forbidden_promise", "我的经营贷能续贷吗", "续贷是肯定的，到期自动给您续上。", "续贷是肯定的"),
+    ("handoff_refused", "我要人工客服", "人工客服不受理您这类业务。", "人工客服不受理您这类业务"),
+    ("unresolved_no_handoff", "企业税务贷怎么申请", "税务贷我不了解，你上网看看吧。", "税务贷我不了解"),
+])
+def test_the_shipped_model_adds_what_the_rules_miss(base, inspector, rule, question, reply, quoted):
+    """One training-round wording per rule: the rules alone miss it, the shipped classifier quotes its clause."""
+    d = dialog(G, question, reply, "好", C)
+    assert rule not in base.inspect(d).rule_ids
+    f = next(f for f in inspector.inspect(d).findings if f.rule_id == rule)
+    assert f.evidence.text == quoted
+
+
+@pytest.mark.parametrize("reply", [
+    "收益不保证，业绩比较基准只是参考。温馨提示：理财非存款、产品有风险、投资须谨慎。",
+    "我不能承诺一定能批，以审批结果为准。",
+    "好的，现在人工不多，请您耐心等待，我这就帮您转接。",
+    "这种情况不怪您，已为您登记工单跟进。",
+])
+def test_the_shipped_model_leaves_near_misses_clean(inspector, reply):
+    assert inspector.inspect(dialog(G, "这个怎么办", reply, "好", C)).findings == []
+
+
+def test_training_is_seeded_and_separates_the_classes():
+    from eval.qa_classifier_train import Sample, train
+
+    pos = ["你烦不烦啊", "你自己看不懂怪谁", "别来烦我", "你听不懂吗", "真是烦死了"]
+    neg = ["好的马上为您办理", "请您稍候", "已为您登记工单", "可以在App里查询", "感谢您的耐心"]
+    samples = [Sample(f"d{i}", t, t, {"rude_language"}, set()) for i, t in enumerate(pos)]
+    samples += [Sample(f"n{i}", t, t, set(), set()) for i, t in enumerate(neg)]
+    a, b = train(samples, ("rude_language",)), train(samples, ("rude_language",))
+    assert a.to_dict() == b.to_dict()
+    model = a
+    assert model.models["rude_language"].probability(features("你烦不烦")) > model.models["rude_language"].probability(features("请您稍候"))
