@@ -35,6 +35,7 @@ from eval.self_service import (
     operating_point,
     own_questions,
     record_all,
+    replay_agreement,
     split_halves,
     unionpay_corpus,
     unionpay_kb,
@@ -62,7 +63,8 @@ def run_set(name: str, factory: BotFactory, questions, target: float) -> dict:
     default = factory.params.threshold
     return {"name": name, "cal": len(cal), "test": len(test), "choice": choice, "figures": measured_figures(test_records),
             "default": default, "default_cal": operating_point(cal_records, default),
-            "default_test": operating_point(test_records, default)}
+            "default_test": operating_point(test_records, default),
+            "agreement": replay_agreement(test_records, choice.threshold)}
 
 
 def print_table(rows: list[dict], target: float) -> None:
@@ -81,7 +83,9 @@ def print_table(rows: list[dict], target: float) -> None:
         dc, dt = r["default_cal"], r["default_test"]
         print(f"{r['name']:9s} threshold {r['default']:.2f}: calibration precision {dc.precision:.3f} self-service "
               f"{dc.self_service:.3f}; test precision {dt.precision:.3f} self-service {dt.self_service:.3f}")
-    print("\nhand-off = handed off or 'not sure' (which offers the hand-off); other = grounded/account/chit-chat/refused; "
+    print("\nreplayed decision at the chosen threshold = the bot's on the test half: "
+          + "; ".join(f"{r['name']} {r['agreement']:.3f}" for r in rows))
+    print("\nhand-off = not verbatim and handed off or 'not sure' (which offers the hand-off); other = grounded/account/chit-chat/refused; "
           "sugg. hit = share of the turns with suggestions whose right question was among them")
 
 

@@ -12,8 +12,9 @@ of them answer the question asked. So the verbatim threshold is not chosen for b
 3. the lowest threshold on a 0.01 grid at which ≥ 95% of the replayed verbatim answers are the right
    standard question is chosen (none reaching it: nothing is answered verbatim);
 4. a bot built with that threshold answers the test half: precision of its verbatim answers,
-   self-service rate (share answered verbatim), hand-off share (handed off, or "not sure" — which
-   offers the hand-off and, now, the 「您是不是想问」 suggestions) and the suggestions' hit rate.
+   self-service rate (share answered verbatim), hand-off share (not answered verbatim and handed off,
+   or "not sure" — which offers the hand-off and, now, the 「您是不是想问」 suggestions), the share
+   answered otherwise (grounded, account, refused …) and the suggestions' hit rate.
 
 Used by ``bench/cs_self_service.py`` (prints the table) and ``eval/suites/cs_self_service.py``
 (``puhui eval`` carries the figures). Two sets: the UnionPay 95516 FAQ (shared data; a bot on those
@@ -39,7 +40,9 @@ from eval.unionpay import build_index, faq_entries, load
 from kb.corpus import FaqFile
 
 TARGET_PRECISION = 0.95
-GRID = tuple(round(0.01 * i, 2) for i in range(1, 100))
+#: candidate thresholds: 0.01 steps, and 0.001 steps above 0.9 (a KB whose calibrated probabilities crowd
+#: near 1 — the UnionPay FAQ's do — still gets the lowest threshold that holds, not the grid's last step)
+GRID = tuple(sorted({round(0.01 * i, 2) for i in range(1, 100)} | {round(0.9 + 0.001 * i, 3) for i in range(1, 100)}))
 NEVER = 1.0  # a threshold no calibrated probability reaches (the matcher's sigmoid is clipped below 1)
 SPLIT_SEED = 13
 UNIONPAY_QUESTIONS = 1000  # the first 1,000 after random.seed(0), as bench.unionpay_faq
@@ -148,10 +151,20 @@ def measured_figures(records: Sequence[TurnRecord]) -> dict[str, float]:
     return {"questions": float(len(records)),
             "verbatim_precision": right / len(verbatim) if verbatim else 1.0,
             "self_service_rate": len(verbatim) / n,
-            "handoff_share": sum(r.handed_off for r in records) / n,
+            "handoff_share": sum(r.handed_off and r.outcome != "faq" for r in records) / n,
             "other_answer_share": sum(r.outcome != "faq" and not r.handed_off for r in records) / n,
             "suggested_share": len(offered) / n,
             "suggestion_hit": (sum(r.question.gold in r.suggestions for r in offered) / len(offered)) if offered else 0.0}
+
+
+def replay_agreement(records: Sequence[TurnRecord], threshold: float) -> float:
+    """Share of turns where the replayed decision at ``threshold`` is what the bot (run with that
+    threshold) did: the check that replaying the calibration half stands for the real answer node."""
+    same = 0
+    for r in records:
+        c = verbatim_at(r, threshold)
+        same += (c.faq_id if c else None) == (r.faq_id if r.outcome == "faq" else None)
+    return same / len(records) if records else 1.0
 
 
 # --- running the bot -------------------------------------------------------------------------------
