@@ -75,13 +75,13 @@ def print_table(rows: list[dict], target: float) -> None:
     print(head)
     for r in rows:
         c, f = r["choice"], r["figures"]
-        print(f"{r['name']:9s} {r['cal']:>4d}/{r['test']:<4d} {c.threshold:9.2f} {c.precision:8.3f} {c.self_service:8.3f} │ "
+        print(f"{r['name']:9s} {r['cal']:>4d}/{r['test']:<4d} {c.threshold:9.3f} {c.precision:8.3f} {c.self_service:8.3f} │ "
               f"{f['verbatim_precision']:9.3f} {f['self_service_rate']:12.3f} {f['handoff_share']:8.3f} "
               f"{f['other_answer_share']:6.3f} {f['suggested_share']:9.3f} {f['suggestion_hit']:9.3f}")
     print("\nshipped threshold (bench/cs_calibrate.py, balanced accuracy), replayed on the same turns:")
     for r in rows:
         dc, dt = r["default_cal"], r["default_test"]
-        print(f"{r['name']:9s} threshold {r['default']:.2f}: calibration precision {dc.precision:.3f} self-service "
+        print(f"{r['name']:9s} threshold {r["default"]:.3f}: calibration precision {dc.precision:.3f} self-service "
               f"{dc.self_service:.3f}; test precision {dt.precision:.3f} self-service {dt.self_service:.3f}")
     print("\nreplayed decision at the chosen threshold = the bot's on the test half: "
           + "; ".join(f"{r['name']} {r['agreement']:.3f}" for r in rows))
