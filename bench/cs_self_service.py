@@ -81,7 +81,7 @@ def print_table(rows: list[dict], target: float) -> None:
     print("\nshipped threshold (bench/cs_calibrate.py, balanced accuracy), replayed on the same turns:")
     for r in rows:
         dc, dt = r["default_cal"], r["default_test"]
-        print(f"{r['name']:9s} threshold {r["default"]:.3f}: calibration precision {dc.precision:.3f} self-service "
+        print(f"{r['name']:9s} threshold {r['default']:.3f}: calibration precision {dc.precision:.3f} self-service "
               f"{dc.self_service:.3f}; test precision {dt.precision:.3f} self-service {dt.self_service:.3f}")
     print("\nreplayed decision at the chosen threshold = the bot's on the test half: "
           + "; ".join(f"{r['name']} {r['agreement']:.3f}" for r in rows))

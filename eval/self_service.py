@@ -38,6 +38,7 @@ from agents.customer_service.service import CsService
 from eval.schema import DATASETS_DIR, load_cases
 from eval.unionpay import build_index, faq_entries, load
 from kb.corpus import FaqFile
+from kb.service import KnowledgeBase
 
 TARGET_PRECISION = 0.95
 #: candidate thresholds: 0.01 steps, and 0.001 steps above 0.9 (a KB whose calibrated probabilities crowd
@@ -241,8 +242,6 @@ def unionpay_corpus(corpus: Any, csv_path: Path) -> Any:
 def unionpay_kb(workdir: Path, csv_path: Path, embedder: Any) -> Any:
     """A KnowledgeBase on the UnionPay index (standard questions + answers, the bench's builder),
     built once into ``workdir`` and reused while the data file and the embedder are the same."""
-    from kb.service import KnowledgeBase
-
     collection = "self-service-unionpay"
     stamp = {"csv": str(csv_path), "size": csv_path.stat().st_size, "embedder": getattr(embedder, "model_id", "")}
     marker = workdir / "built.json"
