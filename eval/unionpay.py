@@ -32,13 +32,19 @@ def load(path: Path) -> tuple[list[dict[str, str]], dict[str, dict[str, str]]]:
     return rows, labels
 
 
+def faq_entries(labels: dict[str, dict[str, str]], similar: dict[str, list[str]]) -> list[FaqEntry]:
+    """One FAQ entry per standard question (id ``faq_up_<label_id>``, category = the set's subject).
+    Constructed without validation: the set's own texts (a few 2-character questions) are kept as they are."""
+    return [FaqEntry.model_construct(id=f"faq_up_{lid}", category=r["subject"], question=r["label_std_question"],
+                                     similar=similar.get(lid, []), answer=r["answer"])
+            for lid, r in labels.items()]
+
+
 def build_index(workdir: Path, labels: dict[str, dict[str, str]], similar: dict[str, list[str]],
                 answers: bool, embedder: Embedder, collection: str = "bench-unionpay"
                 ) -> tuple[ChromaStore, dict[str, Snapshot]]:
     """Index the standard questions (+answers, when ``answers``) with ``embedder`` into ``workdir``."""
-    entries = [FaqEntry.model_construct(id=f"faq_up_{lid}", category=r["subject"], question=r["label_std_question"],
-                                        similar=similar.get(lid, []), answer=r["answer"])
-               for lid, r in labels.items()]
+    entries = faq_entries(labels, similar)
     source = "unionpay_faq_pairs.csv"
     chunks = [c for e in entries for c in faq_chunks(e, source, with_answer=answers)]
     chunks = list({c.id: c for c in chunks}.values())

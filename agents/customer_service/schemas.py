@@ -64,6 +64,15 @@ class Handoff(BaseModel):
     at_turn: int
 
 
+class Suggestion(BaseModel):
+    """A candidate standard question offered below the verbatim threshold (「您是不是想问」): sending
+    ``question`` back as the next message gets its approved answer."""
+
+    faq_id: str
+    question: str = Field(description="the standard question, as the customer would send it")
+    score: float = Field(ge=0, le=1, description="the matcher's calibrated probability (below the verbatim threshold)")
+
+
 class BotReply(BaseModel):
     """One bot turn as returned to callers."""
 
@@ -75,6 +84,9 @@ class BotReply(BaseModel):
     sources: list[Source] = Field(default_factory=list)
     disclosures: list[str] = Field(default_factory=list, description="ids of the risk disclosures appended")
     handoff: Handoff | None = None
+    suggestions: list[Suggestion] = Field(default_factory=list, max_length=3,
+                                          description="「您是不是想问」: up to 3 standard questions, when no FAQ entry "
+                                                      "was sure enough to answer verbatim (best first)")
     guard: str | None = Field(None, description="guard verdict kind when the message was refused")
     pii_masked: list[str] = Field(default_factory=list, description="kinds of personal data masked in the message")
     llm: Literal["none", "llm", "fallback"] = "none"

@@ -2,7 +2,8 @@
 
 - ``POST /v1/cs/sessions`` — open a session (201) with the bot's greeting;
 - ``POST /v1/cs/sessions/{id}/messages`` — one message → one reply; ``"stream": true`` in the body
-  or ``Accept: text/event-stream`` streams it as Server-Sent Events (``meta``, ``delta``…, ``done``;
+  or ``Accept: text/event-stream`` streams it as Server-Sent Events (``meta``, ``delta``…,
+  ``suggestions`` when the reply offers candidate questions (「您是不是想问」), ``done``;
   ``replace`` if the final text does not continue what was streamed; ``error`` if the turn fails
   after streaming began). With a model, a grounded answer streams live as the model writes it, one
   checked sentence at a time; the ``done`` event carries the final reply (sources, disclosures, timings);
@@ -137,6 +138,16 @@ def _delta(text: str) -> dict:
     return {"event": "delta", "data": json.dumps({"text": text}, ensure_ascii=False)}
 
 
+def _suggestions(result: TurnResult) -> list[dict]:
+    """The ``suggestions`` event (「您是不是想问」: the standard questions to offer as buttons), when
+    the reply has any; sent after the text and before ``done``."""
+    offered = result.reply.suggestions
+    if not offered:
+        return []
+    data = json.dumps({"suggestions": [s.model_dump() for s in offered]}, ensure_ascii=False)
+    return [{"event": "suggestions", "data": data}]
+
+
 def _done_payload(result: TurnResult) -> str:
     return MessageOut(session_id=result.session_id, reply=result.reply, timings_ms=result.timings_ms).model_dump_json()
 
@@ -146,6 +157,8 @@ async def _events(result: TurnResult, done: str) -> AsyncIterator[dict]:
     yield _meta(result)
     for piece in chunks(result.reply.text):
         yield _delta(piece)
+    for event in _suggestions(result):
+        yield event
     yield {"event": "done", "data": done}
 
 
@@ -159,6 +172,8 @@ async def _live_events(live: LiveTurn, started: TurnResult) -> AsyncIterator[dic
         elif kind == "replace":
             yield {"event": "replace", "data": json.dumps({"text": value}, ensure_ascii=False)}
         elif kind == "end":
+            for event in _suggestions(value):
+                yield event
             yield {"event": "done", "data": _done_payload(value)}
         else:
             yield {"event": "error", "data": json.dumps(

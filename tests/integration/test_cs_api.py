@@ -113,6 +113,35 @@ def test_sse_stream(server):
     assert json.loads(events[0][1])["faq_id"] == done["reply"]["faq_id"]
 
 
+#: no FAQ entry is sure enough for it (e5 + the shipped calibration, no KB index in this server)
+VAGUE = "关于手续费"
+
+
+def test_below_the_threshold_the_reply_suggests_standard_questions(server):
+    """「您是不是想问」 (issue #13 part 3): JSON ``reply.suggestions``, then an SSE ``suggestions`` event."""
+    sid = new_session(server)
+    r = say(server, sid, VAGUE)
+    assert r.status_code == 200, r.text
+    reply = r.json()["reply"]
+    assert reply["outcome"] == "not_sure" and reply["faq_id"] is None and 1 <= len(reply["suggestions"]) <= 3
+    offered = reply["suggestions"]
+    assert all(s["faq_id"].startswith("faq_") and s["question"] in reply["text"] for s in offered)
+    assert [s["score"] for s in offered] == sorted((s["score"] for s in offered), reverse=True)
+    assert "您是不是想问" in reply["text"]
+    # sending an offered question back gets its approved answer, with no suggestion
+    again = say(server, sid, offered[0]["question"]).json()["reply"]
+    assert again["outcome"] == "faq" and again["faq_id"] == offered[0]["faq_id"] and again["suggestions"] == []
+
+    sid = new_session(server)
+    with httpx.stream("POST", url(server, f"/v1/cs/sessions/{sid}/messages"), headers=A,
+                      json={"text": VAGUE, "stream": True}, timeout=60) as resp:
+        events = read_sse(resp)
+    kinds = [e for e, _ in events]
+    assert kinds[0] == "meta" and kinds[-2:] == ["suggestions", "done"]
+    streamed = json.loads(events[-2][1])["suggestions"]
+    assert streamed == json.loads(events[-1][1])["reply"]["suggestions"] == offered
+
+
 def test_transcript_is_masked_and_isolated(server):
     sid = new_session(server)
     r = say(server, sid, f"我的身份证号{ID}，帮我查下我的贷款还剩多少")

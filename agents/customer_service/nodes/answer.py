@@ -13,7 +13,9 @@ Answer policy, in order:
    passes; otherwise the extractive answer). A streaming client reads the model's answer live, one
    checked sentence at a time (agents/common/gated_stream.py); from the first sentence that fails,
    the extractive answer finishes it;
-5. otherwise an honest "not sure" with a hand-off offer; N such turns in a row → hand-off.
+5. otherwise an honest "not sure" with a hand-off offer — listing, when there are any, the top
+   candidate standard questions below the threshold as suggestions (「您是不是想问」, suggest.py);
+   N such turns in a row → hand-off.
 The check then refuses forbidden promises and unmasked personal data and appends the disclosures
 the compliance policy requires.
 """
@@ -41,6 +43,7 @@ from agents.customer_service.compose import (
 from agents.customer_service.context import CsDeps, TurnContext
 from agents.customer_service.schemas import BotReply, Handoff, Understanding
 from agents.customer_service.state import CsState, faq_hits
+from agents.customer_service.suggest import suggestion_text, suggestions
 from prompts.loader import render
 from tools.cs.phrases import contains_any, find_promises
 from tools.pii import mask_pii
@@ -99,6 +102,10 @@ class AnswerNodes:
             pending = {"reason": "repeated_failure", "detail": f"{unresolved}轮"}
             if reply.outcome == "not_sure":
                 reply.text = ""
+        if reply.outcome == "not_sure" and pending is None:
+            reply.suggestions = suggestions(hits, min(deps.matcher.params.suggest_threshold, threshold))
+            if reply.suggestions:
+                reply.text = suggestion_text(reply.suggestions, deps.compliance.official_hotline)
         ctx.timed("answer", t0)
         return {"draft": reply.model_dump(), "pending_handoff": pending, "unresolved_turns": unresolved}
 

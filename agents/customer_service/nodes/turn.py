@@ -234,7 +234,8 @@ class CsNodes:
                "meta": {"outcome": reply.outcome, "intent": reply.intent, "confidence": reply.confidence,
                         "faq_id": reply.faq_id, "sources": [s.model_dump() for s in reply.sources],
                         "disclosures": reply.disclosures, "handoff": reply.handoff.model_dump() if reply.handoff else None,
-                        "llm": reply.llm, "llm_reason": reply.llm_reason}}
+                        "llm": reply.llm, "llm_reason": reply.llm_reason,
+                        "suggestions": [s.faq_id for s in reply.suggestions]}}
         update: dict = {"reply": reply.model_dump(), "transcript": [customer, bot], "turn_index": turn}
         u = state.get("understanding") or {}
         if reply.outcome in ("faq", "grounded", "account") or u.get("intent") == "product_inquiry":
