@@ -18,14 +18,13 @@ from typing import Callable
 import typer
 from rich.console import Console
 
-from agents.customer_service.build import embedder_or_none, kb_or_none, scoped_faqs
+from agents.customer_service.build import embedder_or_none
 from cli.kb_cmds import short_path
 from core.services import Services
 from core.settings import Settings
-from eval.kb_calibrate import calibrate, read_log
-from eval.self_service import NEVER, BotFactory
-from kb.faq_scope import load_scope
-from kb.faq_threshold import save_threshold, threshold_path, threshold_status
+from eval.kb_calibrate import calibrate_and_store, current_faq, read_log
+from eval.self_service import NEVER
+from kb.faq_threshold import threshold_path, threshold_status
 
 console = Console()
 err = Console(stderr=True)
@@ -55,29 +54,22 @@ def register(kb_app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         if not 0.0 < precision <= 1.0:
             _fail(f"--precision: 必须在 (0, 1] 之间，收到 {precision}")
         settings = get_settings()
+        services = services_of(settings)
         try:
-            scope = load_scope(settings.data_dir)
+            faq = current_faq(services)
         except ValueError as exc:
             _fail(str(exc))
-        services = services_of(settings)
-        faqs = scoped_faqs(settings.data_dir)
-        entries = services.corpus.faqs if faqs is None else faqs
-        if not entries:
+        if not faq.entries:
             _fail("当前 FAQ 范围没有任何条目（puhui kb faq-scope）", code=1)
         try:
-            log_questions = read_log(questions, entries)
+            log_questions = read_log(questions, faq.entries)
         except ValueError as exc:
             _fail(f"--questions: {exc}")
-        embedder = embedder_or_none(services)
-        factory = BotFactory(services.corpus, embedder, kb_or_none(services), faqs)
-        result = calibrate(factory, log_questions, precision, seed,
-                           lambda label, i, n: err.print(f"  {label}: {i}/{n}", highlight=False))
+        result, record = calibrate_and_store(services, faq, log_questions, precision, seed, str(questions),
+                                             lambda label, i, n: err.print(f"  {label}: {i}/{n}", highlight=False))
         for line in result.lines(precision):
             console.print(line, soft_wrap=True, highlight=False)
-        embedder_id = getattr(embedder, "model_id", None) if embedder is not None else None
-        record = save_threshold(settings.data_dir, result.record(
-            entries, embedder_id, scope=scope.name if scope else "", target=precision, seed=seed,
-            questions=str(questions)))
+        scope, entries = faq.scope, faq.entries
         where = f"导入 {scope.name!r} 的 {len(entries)} 条 FAQ" if scope else f"全部 {len(entries)} 条 FAQ"
         console.print(f"已保存：{where} 的原文作答阈值 {record.threshold:.3f}（默认 {result.shipped:.3f}）| "
                       f"{short_path(threshold_path(settings.data_dir))}；运行中的服务需重启", soft_wrap=True,

@@ -4,8 +4,9 @@ The method is eval/self_service.py's, applied to the FAQ the bot answers from an
 instead of a benchmark set: split the log seeded into a calibration and a test half, let the bot (with
 the shipped threshold) answer the calibration half once and replay its verbatim decision at every
 threshold of the grid, choose the lowest one whose verbatim answers are ≥ the target precision, then
-let a bot with that threshold answer the test half and count what it really did. The result is stored
-by the caller (kb/faq_threshold.py) with the scope's fingerprint, and the bot built afterwards uses it.
+let a bot with that threshold answer the test half and count what it really did. ``calibrate_and_store``
+(the one function behind ``puhui kb calibrate`` and ``POST /v1/kb/faq/calibrate``) stores it with the
+scope's fingerprint (kb/faq_threshold.py); the bot built afterwards uses it.
 
 The log is the file ``puhui search --queries`` reads (eval/batch_search.py): JSONL rows
 ``{"query": …, "expected": <standard question or faq id>}``. Every row must name an entry of the FAQ
@@ -19,8 +20,10 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from eval.batch_search import read_queries
+from eval.batch_search import QueryRow, read_queries
+from agents.customer_service.build import embedder_or_none, kb_or_none, scoped_faqs
 from eval.self_service import (
     TARGET_PRECISION,
     BotFactory,
@@ -32,32 +35,47 @@ from eval.self_service import (
     record_all,
     split_halves,
 )
-from kb.faq_threshold import ThresholdRecord, scope_fingerprint
+from kb.faq_scope import FaqScope, load_scope
+from kb.faq_threshold import ThresholdRecord, save_threshold, scope_fingerprint
 from kb.schema import FaqEntry
 from kb.textnorm import normalize
 
 MIN_QUESTIONS = 2  # one per half; the figures of a tiny log say little, the command prints how many
 
 
+class LogError(ValueError):
+    """A row of the log that cannot be used; ``index`` is its position (None: the log as a whole)."""
+
+    def __init__(self, message: str, index: int | None = None):
+        super().__init__(message)
+        self.index = index
+
+
 def read_log(path: Path, entries: Sequence[FaqEntry]) -> list[Question]:
     """The log's rows as labelled questions (gold = the FAQ id). ValueError with ``file:line: reason``
     on the first unreadable, unlabelled or unknown row, or when there are fewer than MIN_QUESTIONS."""
     rows = read_queries(path)  # file:line errors for bad JSON / blank query; "no queries" for an empty file
+    line_of = _line_numbers(path)
+    return label_rows(rows, entries, lambda i: f"{path}:{line_of[i] if i < len(line_of) else i + 1}", str(path))
+
+
+def label_rows(rows: Sequence[QueryRow], entries: Sequence[FaqEntry], where: Callable[[int], str],
+               source: str = "the log") -> list[Question]:
+    """Resolve each row's ``expected`` (an FAQ id, or a standard question in any script) to its entry.
+    ``where(i)`` names row i in an error (``file:line`` for the CLI, the body field for HTTP)."""
     by_id = {e.id: e.id for e in entries}
     by_question = {normalize(e.question).strip(): e.id for e in entries}
-    line_of = _line_numbers(path)
     out: list[Question] = []
     for i, row in enumerate(rows):
-        where = f"{path}:{line_of[i] if i < len(line_of) else i + 1}"
         if not row.expected:
-            raise ValueError(f"{where}: expected: missing (a standard question or FAQ id of the current FAQ)")
+            raise LogError(f"{where(i)}: expected: missing (a standard question or FAQ id of the current FAQ)", i)
         gold = by_id.get(row.expected.strip()) or by_question.get(normalize(row.expected).strip())
         if gold is None:
-            raise ValueError(f"{where}: expected: {row.expected!r} is no standard question or FAQ id of the "
-                             f"FAQ the bot answers from ({len(entries)} entries; see `puhui kb faq-scope`)")
+            raise LogError(f"{where(i)}: expected: {row.expected!r} is no standard question or FAQ id of the "
+                             f"FAQ the bot answers from ({len(entries)} entries; see `puhui kb faq-scope`)", i)
         out.append(Question(f"log-{i + 1:05d}", row.query, gold))
     if len(out) < MIN_QUESTIONS:
-        raise ValueError(f"{path}: {len(out)} labelled question(s); at least {MIN_QUESTIONS} are needed (one per half)")
+        raise LogError(f"{source}: {len(out)} labelled question(s); at least {MIN_QUESTIONS} are needed (one per half)")
     return out
 
 
@@ -127,6 +145,37 @@ def calibrate(factory: BotFactory, questions: Sequence[Question], target: float 
 
 def _step(progress: Callable[[str, int, int], None] | None, label: str) -> Callable[[int, int], None] | None:
     return (lambda i, n: progress(label, i, n)) if progress else None
+
+
+@dataclass(frozen=True)
+class CurrentFaq:
+    """The FAQ the bot of a data dir answers from: one import (replace mode) or every corpus entry."""
+
+    scope: FaqScope | None
+    faqs: list[FaqEntry] | None  # build_deps(faqs=…): None = every FAQ entry of the corpus
+    entries: list[FaqEntry]
+
+
+def current_faq(services: Any) -> CurrentFaq:
+    """As ``CsService.from_services`` sees it. ValueError names a corrupt scope file."""
+    data_dir = services.settings.data_dir
+    scope = load_scope(data_dir)
+    faqs = scoped_faqs(data_dir)
+    return CurrentFaq(scope, faqs, list(services.corpus.faqs) if faqs is None else faqs)
+
+
+def calibrate_and_store(services: Any, faq: CurrentFaq, questions: Sequence[Question], target: float, seed: int,
+                        source: str, progress: Callable[[str, int, int], None] | None = None
+                        ) -> tuple[Calibration, ThresholdRecord]:
+    """What ``puhui kb calibrate`` and ``POST /v1/kb/faq/calibrate`` do: calibrate the bot of these
+    services (its embedder and KB, no LLM) on the questions and store the threshold for this FAQ."""
+    embedder = embedder_or_none(services)
+    factory = BotFactory(services.corpus, embedder, kb_or_none(services), faq.faqs)
+    result = calibrate(factory, questions, target, seed, progress)
+    embedder_id = getattr(embedder, "model_id", None) if embedder is not None else None
+    record = save_threshold(services.settings.data_dir, result.record(
+        faq.entries, embedder_id, scope=faq.scope.name if faq.scope else "", target=target, seed=seed, questions=source))
+    return result, record
 
 
 def write_log(path: Path, rows: Sequence[tuple[str, str]]) -> Path:

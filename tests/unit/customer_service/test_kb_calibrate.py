@@ -198,3 +198,41 @@ class _Named:
 
     def __init__(self, model_id: str):
         self.model_id = model_id
+
+
+def test_the_http_route_calibrates_the_same_way_staff_only_and_rebuilds_the_bot(setup, tmp_path):
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from server.api import kb as kb_api
+    from server.ratelimit import RateLimiter
+    from server.security import ApiKeys
+
+    settings, run, _, log, _, _ = setup
+    services = calibrate_cmds.services_of(settings)
+    app = FastAPI()
+    app.include_router(kb_api.router)
+    app.state.services = services
+    app.state.api_keys = ApiKeys("unit-staff-key-0013:staff:unit\ncust-key-0013:c1")
+    app.state.rate_limiter = RateLimiter(100_000)
+    rows = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    with TestClient(app, headers={"X-API-Key": "unit-staff-key-0013"}) as c:
+        url = "/v1/kb/faq/calibrate"
+        assert c.post(url, json={"questions": rows}, headers={"X-API-Key": "cust-key-0013"}).status_code == 403
+        bad = c.post(url, json={"questions": [rows[0], {"query": "还款日", "expected": "信用卡还款日是哪天"}]})
+        assert bad.status_code == 422 and bad.json()["detail"]["fields"][0]["field"] == "body.questions.1.expected"
+        assert c.post(url, json={"questions": rows, "precision": 1.5}).status_code == 422
+        assert c.post(url, json={"questions": rows[:1]}).status_code == 422
+        assert not threshold_path(settings.data_dir).exists()
+        before = CsService.from_services(services)
+        ok = c.post(url, json={"questions": rows, "precision": 0.95, "seed": 0})
+        assert ok.status_code == 200, ok.text
+        body = ok.json()
+        assert body["threshold"]["scope"] == "weihai" and any("verbatim precision" in line for line in body["summary"])
+    assert load_threshold(settings.data_dir).threshold == body["threshold"]["threshold"]
+    after = CsService.from_services(services)  # the route dropped the cached bot: rebuilt with the threshold
+    assert after is not before and after.deps.matcher.params.threshold == body["threshold"]["threshold"]
+    code, _ = run("kb", "calibrate", "--questions", str(log))  # the CLI on the same log and seed: the same choice
+    assert code == 0 and load_threshold(settings.data_dir).threshold == body["threshold"]["threshold"]
+    before.close()
+    after.close()
