@@ -5,7 +5,8 @@ Issue #13 part 1. Bad rows are printed as ``file:row: reason`` and nothing is wr
 ``<data_dir>/import-skipped.txt``. The files go to ``<root>/faq/imported/<name>/`` of the main corpus
 root or of the configured root given by ``--into``; then the index is brought up to date.
 ``--replace`` then makes the customer-service bot answer from this FAQ alone (kb/faq_scope.py);
-``puhui kb faq-scope`` shows which FAQ the bot answers from, ``--all`` goes back to every entry.
+``puhui kb faq-scope`` shows which FAQ the bot answers from (and whether its calibrated threshold,
+``puhui kb calibrate`` in cli/calibrate_cmds.py, still holds), ``--all`` goes back to every entry.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Callable
 import typer
 from rich.console import Console
 
+from cli import calibrate_cmds
 from cli.kb_cmds import SHOWN, kb_of, prune_refused, short_path, write_list
 from core.settings import Settings
 from kb.faq_import import ColumnMap, FaqImportError, ImportReport, import_faq
@@ -33,7 +35,7 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
-    kb_app = typer.Typer(help="Knowledge-base maintenance: import a bank's FAQ.", no_args_is_help=True)
+    kb_app = typer.Typer(help="Knowledge-base maintenance: import a bank's FAQ, calibrate its verbatim threshold.", no_args_is_help=True)
 
     @kb_app.command("import-faq")
     def import_faq_cmd(
@@ -112,15 +114,18 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
             _fail(str(exc))
         if scope is None:
             console.print("客服机器人使用知识库中的全部 FAQ 作答（未启用替换模式）", soft_wrap=True, highlight=False)
+            console.print(calibrate_cmds.threshold_report(settings, None)[0], soft_wrap=True, highlight=False)
             return
         entries, problems = scope_entries(scope)
         console.print(f"替换模式：客服机器人只用导入 {scope.name!r} 的 {len(entries)} 条 FAQ 作答（来自 {scope.file}，"
                       f"{scope.set_at}）| {short_path(scope_path(settings.data_dir))}", soft_wrap=True, highlight=False)
+        console.print(calibrate_cmds.threshold_report(settings, entries)[0], soft_wrap=True, highlight=False)
         for line in problems[:SHOWN]:
             err.print(line, soft_wrap=True, markup=False, highlight=False)
         if problems:
             raise typer.Exit(1)
 
+    calibrate_cmds.register(kb_app, get_settings)
     app.add_typer(kb_app, name="kb")
 
 

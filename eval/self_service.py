@@ -33,11 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from agents.customer_service.build import build_deps
-from agents.customer_service.faq_match import MatchParams, load_params
+from agents.customer_service.faq_match import MatchParams, load_params, with_threshold
 from agents.customer_service.service import CsService
 from eval.schema import DATASETS_DIR, load_cases
 from eval.unionpay import build_index, faq_entries, load
 from kb.corpus import FaqFile
+from kb.schema import FaqEntry
 from kb.service import KnowledgeBase
 
 TARGET_PRECISION = 0.95
@@ -194,11 +195,6 @@ def record_all(bot: CsService, questions: Sequence[Question],
     return out
 
 
-def with_threshold(params: MatchParams, threshold: float) -> MatchParams:
-    """The same calibrated fusion with another verbatim threshold (the suggestion floor stays at or below it)."""
-    return dataclasses.replace(params, threshold=threshold, suggest_threshold=min(params.suggest_threshold, threshold))
-
-
 @dataclass
 class BotFactory:
     """Builds the bot for one set at a given threshold (same corpus, embedder and KB each time)."""
@@ -206,6 +202,7 @@ class BotFactory:
     corpus: Any
     embedder: Any
     kb: Any
+    faqs: Sequence[FaqEntry] | None = None  # replace mode: the FAQ entries the bot answers from (build_deps)
 
     @property
     def params(self) -> MatchParams:
@@ -213,7 +210,8 @@ class BotFactory:
 
     def bot(self, threshold: float | None = None) -> CsService:
         params = self.params if threshold is None else with_threshold(self.params, threshold)
-        return CsService(build_deps(self.corpus, embedder=self.embedder, kb=self.kb, params=params), ":memory:")
+        return CsService(build_deps(self.corpus, embedder=self.embedder, kb=self.kb, params=params, faqs=self.faqs),
+                        ":memory:")
 
 
 # --- the two sets ----------------------------------------------------------------------------------

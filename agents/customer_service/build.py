@@ -12,10 +12,11 @@ import numpy as np
 
 from agents.customer_service.context import CsDeps
 from agents.customer_service.doc_answers import DocAnswerer
-from agents.customer_service.faq_match import FaqMatcher, MatchParams, load_params
+from agents.customer_service.faq_match import FaqMatcher, MatchParams, load_params, with_threshold
 from agents.customer_service.memo import MemoKB, MemoMatcher
 from agents.customer_service.understand import ProductLexicon
 from kb.faq_scope import load_scope, scope_entries
+from kb.faq_threshold import threshold_status
 from kb.linking.linker import EntityLinker
 from kb.schema import FaqEntry
 from tools.cs.accounts import AccountStore
@@ -105,3 +106,35 @@ def scoped_faqs(data_dir: Path) -> list[FaqEntry] | None:
         log.error("FAQ scope %r: %s", scope.name, p)
     log.info("replace mode: the bot answers from FAQ import %r alone (%d entries)", scope.name, len(entries))
     return entries
+
+
+def embedder_or_none(services: Any) -> Any:
+    """The process's embedder, or None when it cannot load (FAQ matching is then lexical-only)."""
+    try:
+        return services.embedder
+    except Exception as exc:  # missing package or model files: degrade, do not fail the bot
+        log.warning("embedder unavailable (%s): FAQ matching is lexical-only", type(exc).__name__)
+        return None
+
+
+def calibrated_params(data_dir: Path, entries: Sequence[FaqEntry], embedder: Any) -> MatchParams:
+    """The shipped calibrated parameters, with the verbatim threshold ``puhui kb calibrate`` stored for
+    exactly these FAQ entries and this embedder (kb/faq_threshold.py) when there is one. A stale one
+    (the FAQ or the model changed since) or a corrupt file is ignored with a warning: the shipped
+    default then applies, never a threshold measured on another FAQ."""
+    embedder_id = getattr(embedder, "model_id", None) if embedder is not None else None
+    params = load_params(embedder_id)
+    try:
+        status, record = threshold_status(data_dir, entries, embedder_id)
+    except ValueError as exc:
+        log.warning("%s: using the shipped verbatim threshold %.3f", exc, params.threshold)
+        return params
+    if status == "current" and record is not None:
+        log.info("verbatim threshold %.3f calibrated for this FAQ (%s, target precision %.2f)",
+                 record.threshold, record.set_at, record.target_precision)
+        return with_threshold(params, record.threshold)
+    if status == "stale" and record is not None:
+        log.warning("stored verbatim threshold %.3f (calibrated %s on %d entries) is stale: the FAQ or the "
+                    "embedder changed since; using the shipped %.3f — re-run `puhui kb calibrate`",
+                    record.threshold, record.set_at, record.entries, params.threshold)
+    return params

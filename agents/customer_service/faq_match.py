@@ -21,6 +21,7 @@ Colloquial words are mapped to their standard forms before the lexical features 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -81,6 +82,12 @@ def load_params(embedder_id: str | None, path: Path = CALIBRATION_FILE) -> Match
         return MatchParams()
     entry = (table.get(embedder_id) if embedder_id else None) or table.get("lexical")
     return params_from_entry(entry) if entry else MatchParams()
+
+
+def with_threshold(params: MatchParams, threshold: float) -> MatchParams:
+    """The same calibrated fusion with another verbatim threshold (the suggestion floor stays at or below
+    it): a threshold chosen for a precision floor on one FAQ (eval/self_service.py, ``puhui kb calibrate``)."""
+    return dataclasses.replace(params, threshold=threshold, suggest_threshold=min(params.suggest_threshold, threshold))
 
 
 def params_from_entry(entry: dict) -> MatchParams:

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from agents.common.checkpoint import StateStore, sqlite_state
-from agents.customer_service.build import build_deps, kb_or_none, scoped_faqs
+from agents.customer_service.build import build_deps, calibrated_params, embedder_or_none, kb_or_none, scoped_faqs
 from agents.customer_service.compose import reply_text
 from agents.customer_service.context import CsDeps, TurnContext
 from agents.customer_service.graph import build_graph
@@ -83,20 +83,19 @@ class CsService:
     def from_services(cls, services: Any, accounts_path: Path | None = None) -> "CsService":
         """The process-wide bot, built on first use: checkpoints in services.checkpointer_path; account
         records from ``accounts_path`` or data_dir/cs_accounts.json when present; the FAQ it answers
-        from: all of the corpus, or the one import data_dir/cs_faq_scope.json names (replace mode)."""
+        from: all of the corpus, or the one import data_dir/cs_faq_scope.json names (replace mode); its verbatim
+        threshold: the one data_dir/cs_threshold.json holds for that FAQ (``puhui kb calibrate``), else the shipped one."""
 
         def build() -> CsService:
             path = accounts_path or services.settings.data_dir / "cs_accounts.json"
             accounts = AccountStore.from_json(path) if path.exists() else None
-            try:
-                embedder = services.embedder
-            except Exception as exc:
-                log.warning("embedder unavailable (%s): FAQ matching is lexical-only", type(exc).__name__)
-                embedder = None
+            embedder = embedder_or_none(services)
+            faqs = scoped_faqs(services.settings.data_dir)
+            params = calibrated_params(services.settings.data_dir, services.corpus.faqs if faqs is None else faqs,
+                                       embedder)
             deps = build_deps(services.corpus, embedder=embedder, kb=kb_or_none(services), llm=services.llm,
                               accounts=accounts, llm_timeout_s=services.settings.llm_timeout_s,
-                              memo=getattr(services.settings, "cs_turn_memo", 0),
-                              faqs=scoped_faqs(services.settings.data_dir))
+                              memo=getattr(services.settings, "cs_turn_memo", 0), faqs=faqs, params=params)
             state = services.state_store() if hasattr(services, "state_store") else None  # a test's stand-in
             return cls(deps, services.checkpointer_path, state=state)
 

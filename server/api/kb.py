@@ -1,5 +1,7 @@
 """Knowledge-base API: ``POST /v1/kb/search`` (hybrid dense + BM25 search), ``GET /v1/kb/sources``,
-``POST /v1/kb/faq/import`` (a bank's FAQ spreadsheet → corpus FAQ files → incremental ingest, issue #13).
+``POST /v1/kb/faq/import`` (a bank's FAQ spreadsheet → corpus FAQ files → incremental ingest, issue #13),
+``POST /v1/kb/faq/calibrate`` (the verbatim threshold for the bot's FAQ from labelled questions, as
+``puhui kb calibrate``; eval/kb_calibrate.py).
 
 ``source`` restricts a search to one corpus root (ours, ``puhui``, or a bank's, issue #20); an unknown
 source is a 422 naming the field, with the sources the index holds. An import with bad rows is a 422
@@ -20,8 +22,11 @@ from typing import Literal
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field, field_validator
 
+from eval.batch_search import QueryRow
+from eval.kb_calibrate import LogError, calibrate_and_store, current_faq, label_rows
 from kb.faq_import import SUFFIXES, ColumnMap, FaqImportError, ImportReport, import_faq
 from kb.faq_scope import FaqScope, after_import
+from kb.faq_threshold import ThresholdRecord
 from kb.ingest import IngestReport, PruneRequired
 from kb.retrieval.retrieve import Passage
 from kb.service import KnowledgeBase
@@ -127,3 +132,41 @@ def faq_import(request: Request, file: UploadFile = File(..., description=".xlsx
     if hasattr(services, "forget_corpus"):
         services.forget_corpus()  # the bot's FAQ matcher reads the new entries on its next turn
     return FaqImportResult(imported=report, ingest=ingest, faq_scope=scope)
+
+
+class CalibrateRequest(BaseModel):
+    questions: list[QueryRow] = Field(min_length=2, max_length=20_000,
+                                      description="labelled questions: {query, expected: standard question or faq id}")
+    precision: float = Field(0.95, gt=0.0, le=1.0, description="target share of right verbatim answers")
+    seed: int = Field(0, ge=0, description="seed of the calibration/test split")
+
+
+class CalibrateResult(BaseModel):
+    #: what was stored in <data_dir>/cs_threshold.json (kb/faq_threshold.py), with the held-out figures
+    threshold: ThresholdRecord
+    summary: list[str]
+
+
+@router.post("/faq/calibrate", response_model=CalibrateResult,
+             responses={422: {"description": "a row names no entry of the bot's FAQ"},
+                        503: {"description": "no data directory, or the FAQ scope is unreadable"}})
+def faq_calibrate(body: CalibrateRequest, request: Request) -> CalibrateResult:
+    """Choose the verbatim threshold for the FAQ the bot answers from at ``precision`` on these
+    questions (seeded halves; the bot runs over all of them, ~45 s per 1,000 with e5) and store it;
+    this process's bot uses it from its next turn on (other workers after their restart)."""
+    services = request.app.state.services
+    if getattr(services, "settings", None) is None:
+        raise HTTPException(status_code=503, detail="no data directory configured")
+    try:
+        faq = current_faq(services)
+    except ValueError as exc:
+        raise HTTPException(status_code=503, detail=str(exc)) from None
+    try:
+        questions = label_rows(body.questions, faq.entries, lambda i: f"questions[{i}]", "questions")
+    except LogError as exc:
+        field = "body.questions" if exc.index is None else f"body.questions.{exc.index}.expected"
+        raise api_error(422, str(exc), field) from None
+    result, record = calibrate_and_store(services, faq, questions, body.precision, body.seed, "POST /v1/kb/faq/calibrate")
+    if hasattr(services, "forget_corpus"):
+        services.forget_corpus()  # the bot is rebuilt on its next turn, with this threshold
+    return CalibrateResult(threshold=record, summary=result.lines(body.precision))

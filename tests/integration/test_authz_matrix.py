@@ -38,6 +38,7 @@ MATRIX = {
     ("GET", "/v1/loan/review/{thread_id}"): STAFF, ("POST", "/v1/qa/inspect"): STAFF,
     ("POST", "/v1/copilot/ask"): STAFF,
     ("GET", "/v1/kb/sources"): STAFF, ("POST", "/v1/kb/faq/import"): STAFF,
+    ("POST", "/v1/kb/faq/calibrate"): STAFF,
     ("GET", "/v1/loans/warnings"): STAFF, ("GET", "/v1/loans/{loan_id}/timeline"): STAFF,
     ("POST", "/v1/loans/warnings/decision"): STAFF, ("POST", "/v1/loans/monitor/run"): STAFF,
     ("GET", "/v1/industries/{segment}/history"): STAFF, ("POST", "/v1/campaigns"): STAFF,
@@ -128,6 +129,8 @@ def test_route_by_caller(api_server, world, route, who):
     if path in PAST_AUTH_ONLY:
         assert r.status_code not in (401, 403) and r.status_code < 500, r.text
         return
-    # the FAQ import gets a JSON body instead of a file: a 422 past authorisation, nothing imported
-    expected = 422 if path.endswith("/resume") or path == "/v1/kb/faq/import" else 201 if path == "/v1/cs/sessions" else 200
+    # the FAQ import gets a JSON body instead of a file, the calibration no questions: a 422 past
+    # authorisation, nothing imported or stored
+    expected = (422 if path.endswith("/resume") or path in ("/v1/kb/faq/import", "/v1/kb/faq/calibrate")
+                else 201 if path == "/v1/cs/sessions" else 200)
     assert r.status_code == expected, r.text
