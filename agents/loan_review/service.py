@@ -22,10 +22,11 @@ from pydantic import ValidationError
 from agents.common.checkpoint import StateStore, sqlite_state
 from agents.loan_review.context import LoanReviewContext, build_context
 from agents.loan_review.graph import build_graph
-from agents.loan_review.schemas import PendingReview, ReviewerAction, ReviewResult
+from agents.loan_review.schemas import PendingReview, QuickReviewResult, ReviewerAction, ReviewResult
 from tools.credit.application import Application, FieldError, field_errors
 from tools.credit.audit import AuditLog
 from tools.credit.prohibited import ExemplarIndex, load_policy, resolve_file
+from tools.credit.quick_form import fill_quick
 from tools.storage import Database
 
 THREAD_PREFIX = "loan-"
@@ -149,6 +150,14 @@ class LoanReviewService:
         result = self.get(tid)
         assert result is not None
         return result
+
+    def review_quick(self, raw: Any) -> QuickReviewResult:
+        """The short form (issue #19): fill missing credit-report facts from ``QuickCreditDefaults``,
+        review as usual, and name what was filled. One function so ``POST /v1/loan/review/quick`` and
+        the workbench's 快速试算 mode cannot drift apart; bad fields raise ``InvalidApplication``."""
+        filled_raw, filled = fill_quick(raw)
+        result = self.review(filled_raw)
+        return QuickReviewResult(**result.model_dump(), defaults_filled=filled)
 
     def resume(self, thread_id: str, action: ReviewerAction | dict) -> ReviewResult:
         act = action if isinstance(action, ReviewerAction) else ReviewerAction.model_validate(action)

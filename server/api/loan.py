@@ -27,7 +27,7 @@ from agents.loan_review.schemas import PendingReview, QuickReviewResult, Reviewe
 from agents.loan_review.service import InvalidApplication, LoanReviewService, ReviewConflict, ReviewNotFound
 from server.api.errors import ErrorBody, FieldProblem
 from tools.credit.application import Application
-from tools.credit.quick_form import QuickApplication, fill_quick
+from tools.credit.quick_form import QuickApplication
 from server.security import require_staff
 
 router = APIRouter(prefix="/v1/loan", tags=["loan review"], dependencies=[Depends(require_staff)])  # bank staff only
@@ -68,13 +68,11 @@ def review(body: Application, request: Request) -> Any:
 def review_quick(body: QuickApplication, request: Request) -> Any:
     """Review the short form: missing credit-report facts take the documented defaults (listed in
     ``defaults_filled``, to be verified); the decision is a normal one."""
-    raw, filled = fill_quick(body.model_dump(mode="json", exclude_none=True))
     try:
-        result = _service(request).review(raw)
+        return _service(request).review_quick(body.model_dump(mode="json", exclude_none=True))
     except InvalidApplication as exc:
         return _error(422, "invalid request",
                       [FieldProblem(field=e.field, message=e.msg, type=e.type) for e in exc.errors])
-    return QuickReviewResult(**result.model_dump(), defaults_filled=filled)
 
 
 @router.post("/review/{thread_id}/resume", response_model=ReviewResult,

@@ -1,6 +1,11 @@
 """贷款审查 tab: application form (or JSON upload) → decision, reasons, score breakdown, memo; and the
 pending-review queue where a reviewer approves or declines a referred application with a comment.
 
+The 快速试算 checkbox (issue #19) is for a first try without a credit report: empty credit-report
+fields are left out and ``LoanReviewService.review_quick`` — the same function as
+``POST /v1/loan/review/quick`` — fills them from ``QuickCreditDefaults``; the summary lists each filled
+field so the result is never mistaken for a review of real data.
+
 The functions above ``build_tab`` do the work and return plain values (tested without a browser);
 ``build_tab`` only lays out components and wires them. Bad input shows its field errors.
 """
@@ -20,6 +25,7 @@ from agents.loan_review.schemas import ReviewerAction
 from agents.loan_review.service import InvalidApplication, LoanReviewService, ReviewConflict, ReviewNotFound
 from kb.graph.render import cjk_font
 from server.ui.llm_label import source_label
+from tools.credit.quick_form import QUICK_CREDIT_DEFAULTS
 
 log = logging.getLogger("puhui.ui")
 
@@ -48,8 +54,33 @@ def _num(v: Any) -> float | None:
     return None if v in (None, "") else float(v)
 
 
-def form_to_application(v: dict[str, Any]) -> dict:
-    """The form's values as an application dict (validation happens in the service, per field)."""
+#: form key → credit-report field (the form's labels are shown next to filled defaults)
+CREDIT_FIELDS = {"overdue": ("overdue_count_24m", "近24月逾期次数"), "max_days": ("max_overdue_days_24m", "最长逾期天数"),
+                 "current": ("current_overdue", "当前有逾期"), "inq3": ("inquiries_3m", "近3月查询"),
+                 "inq6": ("inquiries_6m", "近6月查询"), "debt": ("existing_debt_wan", "现有负债（万元）")}
+
+
+def _int(v: Any) -> int | float | None:
+    """A whole number as int; anything else unchanged, for the service to reject by field name."""
+    n = _num(v)
+    return int(n) if n is not None and n.is_integer() else n
+
+
+def _quick_report(v: dict[str, Any]) -> dict[str, Any]:
+    """Only the credit-report facts staff entered; an unticked 当前有逾期 counts as not given."""
+    report: dict[str, Any] = {}
+    for key, (name, _) in CREDIT_FIELDS.items():
+        if key == "current":
+            if v.get(key):
+                report[name] = True
+        elif _num(v.get(key)) is not None:
+            report[name] = _num(v[key]) if name == "existing_debt_wan" else _int(v[key])
+    return report
+
+
+def form_to_application(v: dict[str, Any], quick: bool = False) -> dict:
+    """The form's values as an application dict (validation happens in the service, per field).
+    ``quick``: empty credit-report fields are left out, for ``review_quick`` to fill with defaults."""
     inflows = [s for s in str(v.get("inflows") or "").replace("，", ",").split(",") if s.strip()]
     months = FLOW_MONTHS[-len(inflows):] if 0 < len(inflows) <= 12 else FLOW_MONTHS
     grade = v.get("grade")
@@ -69,6 +100,8 @@ def form_to_application(v: dict[str, Any]) -> dict:
                  "purpose": v.get("purpose") or "", "product": v.get("product") or ""},
         "bank_flow": {"months": [{"month": m, "inflow_wan": float(x)} for m, x in zip(months, inflows)]} if inflows else None,
     }
+    if quick:
+        app["owner"]["credit_report"] = _quick_report(v)
     if COLLATERAL.get(v.get("collateral") or "无"):
         app["loan"]["collateral"] = {"type": COLLATERAL[v["collateral"]], "value_wan": _num(v.get("collateral_value"))}
     if GUARANTEE.get(v.get("guarantee") or "无"):
@@ -113,26 +146,42 @@ def reason_rows(result) -> list[list[str]]:
     return rows
 
 
-def run_review(services, raw: dict):
-    """(summary markdown, figure, reason rows, memo, thread id) — field errors go to the summary."""
+def defaults_markdown(filled: list[str]) -> str:
+    """The credit-report fields 快速试算 filled with defaults, each with its label and value."""
+    if not filled:
+        return "快速试算：征信字段均已填写，未使用默认值。"
+    labels = {name: label for name, label in CREDIT_FIELDS.values()}
+    lines = ["#### 快速试算：以下征信字段未填写，已按默认值填写（须核实后再正式审查）"]
+    for path in filled:
+        name = path.rsplit(".", 1)[1]
+        lines.append(f"- `{path}`（{labels.get(name, name)}）= {getattr(QUICK_CREDIT_DEFAULTS, name)!r}")
+    return "\n".join(lines)
+
+
+def run_review(services, raw: dict, quick: bool = False):
+    """(summary markdown, figure, reason rows, memo, thread id) — field errors go to the summary.
+    ``quick`` reviews through ``review_quick`` and lists the defaults it filled under the summary."""
     svc = _service(services)
     try:
-        result = svc.review(raw)
+        result = svc.review_quick(raw) if quick else svc.review(raw)
     except InvalidApplication as exc:
         msg = "### 申请资料有误\n" + "\n".join(f"- `{e.field}`：{e.msg}" for e in exc.errors)
         return msg, None, [], "", ""
     labels = {f.name: f.label for f in svc.ctx.scorecard.features}
-    return summary_markdown(result), points_figure(result, labels), reason_rows(result), result.memo, result.thread_id
+    summary = summary_markdown(result)
+    if quick:
+        summary += "\n\n" + defaults_markdown(result.defaults_filled)
+    return summary, points_figure(result, labels), reason_rows(result), result.memo, result.thread_id
 
 
-def review_from_upload(services, path: str | None):
+def review_from_upload(services, path: str | None, quick: bool = False):
     if not path:
         return "### 请先选择申请 JSON 文件", None, [], "", ""
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         return f"### 文件不是有效的 JSON：{exc}", None, [], "", ""
-    return run_review(services, raw)
+    return run_review(services, raw, quick)
 
 
 def pending_rows(services) -> list[list[Any]]:
@@ -191,6 +240,8 @@ def build_tab(services) -> None:
                     f["inq3"], f["inq6"] = gr.Number(label="近3月查询", precision=0), gr.Number(label="近6月查询", precision=0)
                 with gr.Row():
                     f["debt"], f["current"] = gr.Number(label="现有负债（万元）"), gr.Checkbox(label="当前有逾期")
+                quick = gr.Checkbox(label="快速试算 / 简易表单：没有征信报告时，留空的征信字段按默认值填写（结果中列出，须核实）",
+                                    elem_id="loan-quick")
             with gr.Accordion("贷款申请", open=True):
                 f["product"] = gr.Dropdown(_product_choices(services), label="产品")
                 with gr.Row():
@@ -229,9 +280,9 @@ def build_tab(services) -> None:
     inputs = [f[k] for k in FORM_KEYS]
     outputs = [summary, chart, reasons, memo, thread]
     example_btn.click(lambda: [EXAMPLE[k] for k in FORM_KEYS], outputs=inputs)
-    submit_btn.click(lambda *vals: run_review(services, form_to_application(dict(zip(FORM_KEYS, vals)))),
-                     inputs=inputs, outputs=outputs).then(lambda: pending_rows(services), outputs=queue)
-    upload_btn.click(lambda p: review_from_upload(services, p), inputs=upload, outputs=outputs).then(
+    submit_btn.click(lambda q, *vals: run_review(services, form_to_application(dict(zip(FORM_KEYS, vals)), q), q),
+                     inputs=[quick, *inputs], outputs=outputs).then(lambda: pending_rows(services), outputs=queue)
+    upload_btn.click(lambda p, q: review_from_upload(services, p, q), inputs=[upload, quick], outputs=outputs).then(
         lambda: pending_rows(services), outputs=queue)
     refresh.click(lambda: pending_rows(services), outputs=queue)
     queue.select(selected_thread, inputs=None, outputs=sel)

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from core.settings import Settings
 from server.ui import loan_tab
+from tools.credit.quick_form import QUICK_CREDIT_DEFAULTS
 
 
 def _services(corpus, tmp_path):
@@ -29,6 +30,39 @@ def test_form_errors_are_shown_per_field(corpus, tmp_path):
     raw = loan_tab.form_to_application({**loan_tab.EXAMPLE, "id_number": "123", "amount": None})
     summary, fig, *_ = loan_tab.run_review(services, raw)
     assert "owner.id_number" in summary and "loan.requested_amount_wan" in summary and fig is None
+
+
+NO_REPORT = dict.fromkeys(("overdue", "max_days", "inq3", "inq6", "debt"), None) | {"current": False}
+
+
+def test_quick_mode_reviews_without_a_credit_report_and_lists_the_defaults(corpus, tmp_path):
+    services = _services(corpus, tmp_path)
+    raw = loan_tab.form_to_application({**loan_tab.EXAMPLE, **NO_REPORT}, quick=True)
+    assert raw["owner"]["credit_report"] == {}
+    summary, fig, reasons, memo, thread = loan_tab.run_review(services, raw, quick=True)
+    assert "同意授信" in summary and thread.startswith("loan-") and fig is not None
+    for name in QUICK_CREDIT_DEFAULTS.model_dump():
+        assert f"`owner.credit_report.{name}`" in summary
+    assert "（近3月查询）= 0" in summary and "（当前有逾期）= False" in summary and "须核实" in summary
+    # partial report: what staff entered is kept and not listed
+    partial = loan_tab.form_to_application({**loan_tab.EXAMPLE, **NO_REPORT, "inq3": 2}, quick=True)
+    summary, *_ = loan_tab.run_review(services, partial, quick=True)
+    assert "owner.credit_report.inquiries_3m" not in summary and "owner.credit_report.inquiries_6m" in summary
+    # the full form without quick mode still lists nothing
+    summary, *_ = loan_tab.run_review(services, loan_tab.form_to_application(dict(loan_tab.EXAMPLE)))
+    assert "默认值" not in summary
+
+
+def test_quick_mode_bad_fields_are_named_not_raised(corpus, tmp_path):
+    services = _services(corpus, tmp_path)
+    raw = loan_tab.form_to_application({**loan_tab.EXAMPLE, **NO_REPORT, "inq3": -1, "inq6": 1.5}, quick=True)
+    summary, fig, reasons, memo, thread = loan_tab.run_review(services, raw, quick=True)
+    assert summary.startswith("### 申请资料有误") and fig is None and thread == ""
+    assert "owner.credit_report.inquiries_3m" in summary and "owner.credit_report.inquiries_6m" in summary
+    upload = tmp_path / "no-report.json"
+    upload.write_text(json.dumps({**raw, "owner": {**raw["owner"], "credit_report": None}}), encoding="utf-8")
+    summary, *_ = loan_tab.review_from_upload(services, str(upload), quick=True)
+    assert "同意授信" in summary and "owner.credit_report.existing_debt_wan" in summary
 
 
 def test_pending_queue_and_reviewer_actions(corpus, tmp_path, app_of):
@@ -109,4 +143,4 @@ def test_tab_builds_inside_blocks(corpus, tmp_path):
         with gr.Tab("贷款审查"):
             loan_tab.build_tab(services)
     ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}
-    assert {"loan-submit", "loan-summary", "loan-memo", "loan-queue", "loan-thread"} <= ids
+    assert {"loan-submit", "loan-summary", "loan-memo", "loan-queue", "loan-thread", "loan-quick"} <= ids
