@@ -229,12 +229,13 @@ def test_loan_review_decides_then_a_reviewer_approves_a_referred_application(pag
 def test_customer_service_answers_with_citations_and_hands_off_a_complaint(page):
     pytest.importorskip("server.ui.cs_tab", reason="客服 tab (server/ui/cs_tab.py) or its assistant not written yet")
     open_tab(page, "客服")
+    page.locator("#cs-new").click()  # a fresh conversation: the shared page may hold an earlier test's chat
     chat, status = page.locator("#cs-chat"), page.locator("#cs-status")
     fill(page, "cs-input", "贷款要准备哪些材料")
     page.locator("#cs-send").click()
     expect(status).to_contain_text("结果", timeout=LONG * 2)
     expect(chat).to_contain_text("营业执照", timeout=LONG)
-    sources = chat.get_by_text(re.compile("引用来源（\\d+）")).first
+    sources = chat.get_by_text(re.compile("引用来源（\\d+）")).last
     expect(sources).to_be_visible()
     sources.click()  # expand the collapsed sources message
     expect(chat).to_contain_text("faq_loans_003")
