@@ -21,9 +21,7 @@ corpus root, which the incremental ingest then indexes. The rules:
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 from kb.faq_read import SUFFIXES, FaqImportError, Row, read_rows  # noqa: F401 - SUFFIXES, FaqImportError: part of this API
 from kb.faq_table import COLUMN_ALIASES, header_map, split_similar
 from kb.progress import ProgressFn
+from kb.records import write_text_atomically
 from kb.schema import FaqEntry
 from kb.textnorm import normalize
 
@@ -188,18 +187,6 @@ def render(name: str, category: str, entries: list[FaqEntry]) -> str:
     return head + yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def import_name(label: str, name: str | None = None) -> str:
     """The import's name (folder and id prefix): ``name``, else derived from the file name."""
     name = name or re.sub(r"[^a-z0-9_]+", "_", Path(label).stem.lower()).strip("_") or "bank"
@@ -270,7 +257,7 @@ def write_plan(plan: ImportPlan, corpus_root: Path, *, skip_invalid: bool = Fals
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             report.unchanged.append(rel)
             continue
-        _write_atomically(target, text)
+        write_text_atomically(target, text)
         report.written.append(rel)
     if folder.is_dir():
         for old in sorted(folder.glob("c_*.yaml")):

@@ -14,14 +14,13 @@ root holds them), so a scope always means "what that import last wrote".
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from kb.corpus import parse_faq
+from kb.records import read_record, write_text_atomically
 from kb.schema import FaqEntry
 
 SCOPE_FILE = "cs_faq_scope.json"
@@ -43,32 +42,14 @@ def scope_path(data_dir: Path) -> Path:
 
 def load_scope(data_dir: Path) -> FaqScope | None:
     """The recorded scope, or None (answer from every FAQ entry). ValueError names a corrupt file."""
-    path = scope_path(data_dir)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    try:
-        return FaqScope.model_validate_json(text)
-    except ValidationError as exc:
-        raise ValueError(f"{path}: not a valid FAQ scope ({exc.errors()[0]['msg']}); "
-                         "remove it with `puhui kb faq-scope --all`") from None
+    return read_record(scope_path(data_dir), FaqScope, "FAQ scope", "remove it with `puhui kb faq-scope --all`")
 
 
 def save_scope(data_dir: Path, name: str, folder: Path, file: str = "", entries: int = 0) -> FaqScope:
     """Record that the bot answers from the import ``name`` alone (written atomically)."""
     scope = FaqScope(name=name, folder=Path(folder).resolve(), file=file, entries=entries,
                      set_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    path = scope_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(scope.model_dump_json(indent=2) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(scope_path(data_dir), scope.model_dump_json(indent=2) + "\n")
     return scope
 
 

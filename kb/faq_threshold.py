@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
+from kb.records import read_record, write_text_atomically
 from kb.schema import FaqEntry
 
 THRESHOLD_FILE = "cs_threshold.json"
@@ -63,31 +62,14 @@ def scope_fingerprint(entries: Sequence[FaqEntry], embedder_id: str | None) -> s
 
 def load_threshold(data_dir: Path) -> ThresholdRecord | None:
     """The stored record, or None. ValueError names a corrupt file."""
-    path = threshold_path(data_dir)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    try:
-        return ThresholdRecord.model_validate_json(text)
-    except ValidationError as exc:
-        raise ValueError(f"{path}: not a valid threshold record ({exc.errors()[0]['msg']}); "
-                         "re-run `puhui kb calibrate` or delete it") from None
+    return read_record(threshold_path(data_dir), ThresholdRecord, "threshold record",
+                       "re-run `puhui kb calibrate` or delete it")
 
 
 def save_threshold(data_dir: Path, record: ThresholdRecord) -> ThresholdRecord:
     """Write the record atomically (a reader sees the old one or the new one, never half)."""
     record = record.model_copy(update={"set_at": record.set_at or datetime.now(timezone.utc).isoformat(timespec="seconds")})
-    path = threshold_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(record.model_dump_json(indent=2) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(threshold_path(data_dir), record.model_dump_json(indent=2) + "\n")
     return record
 
 

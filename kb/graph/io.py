@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +29,7 @@ from typing import Any
 import networkx as nx
 
 from kb.graph.schema import FORMAT_VERSION
+from kb.records import write_text_atomically
 
 KG_SOURCE = "chain_kg"
 SIDE_FORMAT = "puhui-chainkg-columns"
@@ -52,18 +51,6 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _dumps(data: Any) -> str:
@@ -120,10 +107,10 @@ def save_graph(graph: nx.MultiDiGraph, path: Path) -> Path:
     keep: str | None = None
     if kg_edges or own:
         keep = f"{path.stem}.chainkg.{uuid.uuid4().hex[:12]}.json"
-        _atomic_write(path.parent / keep, _dumps(_side_data(graph, own, kg_edges)))
+        write_text_atomically(path.parent / keep, _dumps(_side_data(graph, own, kg_edges)))
         main.graph["chain_kg_file"] = keep
     data = nx.node_link_data(main, source="u", target="v", key="key", edges="edges")
-    _atomic_write(path, _dumps(data))
+    write_text_atomically(path, _dumps(data))
     for stale in path.parent.glob(f"{path.stem}.chainkg.*.json"):
         if stale.name != keep:
             stale.unlink(missing_ok=True)
