@@ -88,3 +88,9 @@ def make_bot(base_deps, tmp_path):
     yield make
     for b in made:
         b.close()
+
+
+def ask(bot, text: str):
+    """One message in a fresh session of customer ``c1``; the bot's reply."""
+    info, _ = bot.create_session("c1")
+    return bot.send(info.id, "c1", text).reply

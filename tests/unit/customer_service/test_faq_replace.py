@@ -22,7 +22,7 @@ from core.settings import PROJECT_ROOT, Settings
 from kb.corpus import load_corpus
 from kb.faq_scope import load_scope, save_scope, scope_entries
 from kb.service import KnowledgeBase
-from tests.unit.customer_service.conftest import FakeEmbedder, FakeKB, passage
+from tests.unit.customer_service.conftest import FakeEmbedder, FakeKB, ask, passage
 from tests.unit.kb.fakes import HashEmbedder
 
 BANK = [("网点周末营业吗", "威海银行各营业网点周六上午9:00-12:00营业，周日休息。", "周六营业吗|周末能去网点办业务吗", "网点"),
@@ -64,11 +64,6 @@ def setup(tmp_path, monkeypatch):
     yield settings, src, run, bot
     for b in bots:
         b.close()
-
-
-def ask(bot: CsService, text: str):
-    info, _ = bot.create_session("c1")
-    return bot.send(info.id, "c1", text).reply
 
 
 def test_replace_makes_the_bot_answer_from_the_imported_faq_alone(setup):

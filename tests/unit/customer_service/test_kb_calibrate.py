@@ -28,7 +28,7 @@ from core.settings import PROJECT_ROOT, Settings
 from eval.kb_calibrate import read_log, write_log
 from kb.faq_threshold import ThresholdRecord, load_threshold, save_threshold, scope_fingerprint, threshold_path
 from kb.schema import FaqEntry
-from tests.unit.customer_service.conftest import FakeEmbedder
+from tests.unit.customer_service.conftest import FakeEmbedder, ask
 
 BANK = [("网点周末营业吗", "威海银行各营业网点周六上午9:00-12:00营业，周日休息。", "周六营业吗|周末能去网点办业务吗", "网点"),
         ("手机银行登录密码忘了怎么办", "请在登录页点击「忘记密码」，凭本人身份证和银行卡验证后重新设置。", "", "手机银行"),
@@ -88,11 +88,6 @@ def setup(tmp_path, monkeypatch):
     yield settings, run, bot, log, write_faq, src
     for b in bots:
         b.close()
-
-
-def ask(bot: CsService, text: str):
-    info, _ = bot.create_session("c1")
-    return bot.send(info.id, "c1", text).reply
 
 
 def test_the_calibrated_threshold_is_stored_and_the_bot_built_afterwards_uses_it(setup):
