@@ -23,7 +23,7 @@ from core.services import Services
 from core.settings import Settings
 from kb.corpus import load_corpus
 from tools.credit.audit import AuditLog
-from tools.credit.quick_form import QUICK_CREDIT_DEFAULTS, fill_quick
+from tools.credit.quick_form import QUICK_CREDIT_DEFAULTS
 
 console = Console()
 err = Console(stderr=True)
@@ -79,19 +79,16 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
             _fail(f"文件不存在：{app_json}")
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             _fail(f"{app_json} 不是有效的 JSON：{exc}")
-        filled: list[str] = []
-        if quick:
-            raw, filled = fill_quick(raw)
-            for path in filled:
-                value = getattr(QUICK_CREDIT_DEFAULTS, path.rsplit(".", 1)[1])
-                err.print(f"[yellow]快速试用：{path} 未提供，按默认值 {value!r} 填写（须核实）[/yellow]")
         svc = _service(get_settings())
         try:
-            result = svc.review(raw)
+            result = svc.review_quick(raw) if quick else svc.review(raw)  # the API's and the workbench's function
         except InvalidApplication as exc:
             for e in exc.errors:
                 err.print(f"[red]字段错误[/red] {e.field}: {e.msg}")
             raise typer.Exit(2) from None
+        for path in getattr(result, "defaults_filled", []):
+            value = getattr(QUICK_CREDIT_DEFAULTS, path.rsplit(".", 1)[1])
+            err.print(f"[yellow]快速试用：{path} 未提供，按默认值 {value!r} 填写（须核实）[/yellow]")
         if as_json:
             console.print_json(result.model_dump_json())
         else:
