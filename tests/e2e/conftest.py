@@ -16,6 +16,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,8 +84,6 @@ class RunningServer:
 
 @pytest.fixture(scope="package")
 def server(tmp_path_factory) -> Iterator[RunningServer]:
-    import uvicorn
-
     from app import create_app
     from core.settings import Settings
 
@@ -99,19 +98,30 @@ def server(tmp_path_factory) -> Iterator[RunningServer]:
     assert report.chunks_total > 0 and not report.errors, report.summary()
     print(f"\ne2e KB index: {report.summary()} (fixture {time.perf_counter() - started:.1f}s)")
 
+    with serving(app, "e2e-uvicorn") as url:
+        yield RunningServer(url, settings, services, corpus)
+
+
+@contextmanager
+def serving(app, name: str) -> Iterator[str]:
+    """``app`` under uvicorn in a daemon thread on a free 127.0.0.1 port; yields its URL once it
+    accepts connections, stops it on exit."""
+    import uvicorn
+
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, name="e2e-uvicorn", daemon=True)
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=uv.run, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not uv.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield RunningServer(f"http://127.0.0.1:{port}", settings, services, corpus)
-    uv.should_exit = True
-    thread.join(timeout=15)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=15)
 
 
 @pytest.fixture(scope="package")

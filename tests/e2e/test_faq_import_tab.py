@@ -11,12 +11,10 @@ Run: ``.venv/bin/python -m pytest tests/e2e/test_faq_import_tab.py -q``.
 from __future__ import annotations
 
 import re
-import threading
-import time
 
 import pytest
 
-from tests.e2e.conftest import API_KEY, copy_test_corpus, free_port, login, new_context, save_screenshot
+from tests.e2e.conftest import API_KEY, copy_test_corpus, login, new_context, save_screenshot, serving
 from tests.e2e.test_workbench import LONG, choose, open_tab
 from tests.unit.kb.fakes import HashEmbedder
 
@@ -32,8 +30,6 @@ BAD = GOOD + ",这一行没有问题,,网点\n网点周末营业吗,重复的问
 
 @pytest.fixture(scope="module")
 def faq_server(tmp_path_factory):
-    import uvicorn
-
     from app import create_app
     from core.settings import Settings
 
@@ -45,17 +41,8 @@ def faq_server(tmp_path_factory):
     services = app.state.services
     services.__dict__["embedder"] = HashEmbedder()  # before the KB is first built from it
     services.kb.ingest()
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=uv.run, name="e2e-faq-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{uv.config.port}", services, corpus
-    uv.should_exit = True
-    thread.join(timeout=15)
+    with serving(app, "e2e-faq-uvicorn") as url:
+        yield url, services, corpus
 
 
 @pytest.fixture(scope="module")
