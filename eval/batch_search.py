@@ -55,11 +55,17 @@ class BatchSummary(BaseModel):
 
 def read_queries(path: Path) -> list[QueryRow]:
     """Rows of a JSONL or text query file; ValueError with ``file:line: reason`` on the first bad line."""
+    return [row for _, row in read_numbered_queries(path)]
+
+
+def read_numbered_queries(path: Path) -> list[tuple[int, QueryRow]]:
+    """``read_queries`` with each row's line in the file (blank lines are skipped), for callers that
+    report a later problem of a row as ``file:line``."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: cannot read ({exc})") from exc
-    rows: list[QueryRow] = []
+    rows: list[tuple[int, QueryRow]] = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -69,9 +75,9 @@ def read_queries(path: Path) -> list[QueryRow]:
                 if not isinstance(data, dict):
                     raise ValueError("a JSONL row must be an object")
                 data = {"query": data.get("query", data.get("question")), "expected": data.get("expected")}
-                rows.append(QueryRow.model_validate(data))
+                rows.append((n, QueryRow.model_validate(data)))
             else:
-                rows.append(QueryRow(query=line))
+                rows.append((n, QueryRow(query=line)))
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{n}: not valid JSON ({exc.msg})") from exc
         except ValidationError as exc:

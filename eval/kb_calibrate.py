@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eval.batch_search import QueryRow, read_queries
+from eval.batch_search import QueryRow, read_numbered_queries
 from agents.customer_service.build import embedder_or_none, kb_or_none, scoped_faqs
 from eval.self_service import (
     TARGET_PRECISION,
@@ -54,9 +54,8 @@ class LogError(ValueError):
 def read_log(path: Path, entries: Sequence[FaqEntry]) -> list[Question]:
     """The log's rows as labelled questions (gold = the FAQ id). ValueError with ``file:line: reason``
     on the first unreadable, unlabelled or unknown row, or when there are fewer than MIN_QUESTIONS."""
-    rows = read_queries(path)  # file:line errors for bad JSON / blank query; "no queries" for an empty file
-    line_of = _line_numbers(path)
-    return label_rows(rows, entries, lambda i: f"{path}:{line_of[i] if i < len(line_of) else i + 1}", str(path))
+    numbered = read_numbered_queries(path)  # file:line errors for bad JSON / blank query; "no queries" if empty
+    return label_rows([row for _, row in numbered], entries, lambda i: f"{path}:{numbered[i][0]}", str(path))
 
 
 def label_rows(rows: Sequence[QueryRow], entries: Sequence[FaqEntry], where: Callable[[int], str],
@@ -77,12 +76,6 @@ def label_rows(rows: Sequence[QueryRow], entries: Sequence[FaqEntry], where: Cal
     if len(out) < MIN_QUESTIONS:
         raise LogError(f"{source}: {len(out)} labelled question(s); at least {MIN_QUESTIONS} are needed (one per half)")
     return out
-
-
-def _line_numbers(path: Path) -> list[int]:
-    """The file line of each non-blank row (read_queries skips blank lines), for error messages."""
-    text = path.read_text(encoding="utf-8-sig")
-    return [n for n, line in enumerate(text.splitlines(), 1) if line.strip()]
 
 
 @dataclass(frozen=True)
