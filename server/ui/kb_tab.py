@@ -52,12 +52,6 @@ def hit_test(services: Services, query: str, k: int, doc_type_label: str):
     return rows, f"命中 {len(rows)} 条。"
 
 
-def _forget_corpus(services: Services) -> None:
-    """Drop the cached corpus (and the bot built on its FAQ) so the browser, the next check and the
-    customer-service bot read the files as they are now."""
-    services.forget_corpus()
-
-
 def upload_document(services: Services, file_path: str | None) -> tuple[str, bool]:
     """Validate and (only if valid) write one uploaded file. Returns (markdown status, written?)."""
     if not file_path:
@@ -78,7 +72,7 @@ def upload_document(services: Services, file_path: str | None) -> tuple[str, boo
     except Exception as exc:
         log.exception("kb upload write failed")
         return f"⚠ 写入失败：{type(exc).__name__}。知识库未修改。", False
-    _forget_corpus(services)
+    services.forget_corpus()
     action = "已替换" if check.replaces else "已新增"
     return (f"✔ {action} `{check.target}`（{check.summary}）。点击「重建索引」后检索与问答即使用新内容。", True)
 
@@ -103,7 +97,7 @@ def import_faq_file(services: Services, progress, file_path: str | None, name: s
         return text
     scope = after_import(services.settings.data_dir, report.name, Path(report.folder), Path(str(file_path)).name,
                          report.entries, bool(replace))
-    _forget_corpus(services)
+    services.forget_corpus()
     text += "\n\n" + reindex(services, progress)
     if scope is not None:
         text += (f"\n\n**替换模式**：客服机器人只用导入 `{scope.name}` 的 FAQ 作答，内置 FAQ 与产品/行业文档不再作答"
@@ -122,7 +116,7 @@ def reindex(services: Services, progress, full: bool = False) -> str:
     try:
         progress(0, desc="准备中")
         report = services.kb.ingest(progress=_progress_fn(progress), full=bool(full))
-        _forget_corpus(services)
+        services.forget_corpus()
     except PruneRequired as exc:  # the workbench never removes many files at once: say what and how
         return (f"⚠ 未做任何修改：本次索引将移除 {len(exc.paths)} 个已索引文件（如 `{exc.paths[0]}`）。"
                 "请检查语料目录配置；确需移除请在命令行运行 `puhui ingest --prune`。")
