@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from tools.pii import find_pii, id_card_valid, luhn_valid, mask_pii
 
 ID = "11010519491231002X"  # the GB 11643 standard's sample number
@@ -122,3 +124,63 @@ def test_logging_filter_keeps_uvicorn_style_args():
     assert PiiMaskingFilter().filter(record)
     assert isinstance(record.args, tuple) and len(record.args) == 5 and record.args[4] == 200
     assert BAD_CARD not in record.getMessage() and "6222***********0127" in record.getMessage()
+
+
+# --- SQLite files: rows read through SQLite, raw free space checked against them -----------------------
+
+def _free_space_offset(db: Path) -> int:
+    """A byte offset in the unallocated area of the database's first table page (page 2)."""
+    page = 4096
+    data = db.read_bytes()
+    cells = int.from_bytes(data[page + 3:page + 5], "big")
+    content_start = int.from_bytes(data[page + 5:page + 7], "big")
+    start = page + 8 + 2 * cells
+    assert content_start - (start - page) > 200  # room for the fragments written below
+    return start + 16
+
+
+def test_sqlite_fragments_of_live_floats_are_not_numbers_but_deleted_cards_are(tmp_path):
+    import sqlite3
+
+    from tools.pii_scan import scan_files
+
+    db = tmp_path / "checkpoints.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA page_size=4096")
+        conn.execute("CREATE TABLE blobs (k TEXT, v BLOB)")
+        conn.execute("INSERT INTO blobs VALUES ('versions', ?)", (b"\xa5\xb300000000000000000000000000000007.0.2275123456787117",))
+    fragment = b"\x01\x9c2275123456787117\xa5tail"  # what a cell overwritten in place leaves of that float
+    deleted = b"\x01\x02\xe5\x8d\xa1\xe5\x8f\xb76222021234567890128\x00"  # a row's text left in free space
+    offset = _free_space_offset(db)
+    data = bytearray(db.read_bytes())
+    data[offset:offset + len(fragment)] = fragment
+    data[offset + 64:offset + 64 + len(deleted)] = deleted
+    db.write_bytes(bytes(data))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM blobs").fetchone()[0] == 1
+
+    files, found = scan_files([tmp_path])
+    assert files == 1
+    assert [(f.kind, f.masked, f.where) for f in found] == [("bank_card", "6222***********0128", str(db))]
+
+
+def test_sqlite_rows_are_scanned_through_sqlite_wal_included(tmp_path):
+    import sqlite3
+
+    from tools.pii_scan import scan_files
+
+    db = tmp_path / "sessions.sqlite"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    conn.execute("CREATE TABLE turns (text TEXT)")
+    conn.execute("INSERT INTO turns VALUES ('手机13812345678，已脱敏 139****5678')")
+    conn.commit()
+    try:
+        assert (tmp_path / "sessions.sqlite-wal").stat().st_size > 0  # the row lives in the WAL only
+        files, found = scan_files([tmp_path])
+    finally:
+        conn.close()
+    assert files >= 2
+    assert [(f.kind, f.masked, f.where) for f in found] == [("mobile", "138****5678", f"{db}:turns#0")]
