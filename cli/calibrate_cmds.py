@@ -23,7 +23,7 @@ from cli.kb_cmds import short_path
 from core.services import Services
 from core.settings import Settings
 from eval.kb_calibrate import calibrate_and_store, current_faq, read_log
-from eval.self_service import NEVER
+from eval.self_service import CONFIDENCE, NEVER
 from kb.faq_threshold import threshold_path, threshold_status
 
 console = Console()
@@ -47,12 +47,16 @@ def register(kb_app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
                                        "{query, expected: standard question or faq id} (as `puhui search --queries`)"),
         precision: float = typer.Option(0.95, "--precision", help="Target share of right verbatim answers, in (0, 1]"),
         seed: int = typer.Option(0, "--seed", help="Seed of the calibration/test split"),
+        confidence: float = typer.Option(CONFIDENCE, "--confidence", help="One-sided confidence that the precision "
+                                         "is ≥ the target (Clopper–Pearson bound), in [0, 1); 0 = the observed share"),
     ) -> None:
         """Choose the verbatim threshold for the current FAQ at a target precision and store it."""
         if not questions.is_file():
             _fail(f"--questions: 文件不存在：{questions}")
         if not 0.0 < precision <= 1.0:
             _fail(f"--precision: 必须在 (0, 1] 之间，收到 {precision}")
+        if not 0.0 <= confidence < 1.0:
+            _fail(f"--confidence: 必须在 [0, 1) 之间，收到 {confidence}")
         settings = get_settings()
         services = services_of(settings)
         try:
@@ -66,8 +70,9 @@ def register(kb_app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         except ValueError as exc:
             _fail(f"--questions: {exc}")
         result, record = calibrate_and_store(services, faq, log_questions, precision, seed, str(questions),
-                                             lambda label, i, n: err.print(f"  {label}: {i}/{n}", highlight=False))
-        for line in result.lines(precision):
+                                             lambda label, i, n: err.print(f"  {label}: {i}/{n}", highlight=False),
+                                             confidence)
+        for line in result.lines(precision, confidence):
             console.print(line, soft_wrap=True, highlight=False)
         scope, entries = faq.scope, faq.entries
         where = f"导入 {scope.name!r} 的 {len(entries)} 条 FAQ" if scope else f"全部 {len(entries)} 条 FAQ"
@@ -75,7 +80,7 @@ def register(kb_app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
                       f"{short_path(threshold_path(settings.data_dir))}；运行中的服务需重启", soft_wrap=True,
                       highlight=False)
         if record.threshold >= NEVER:
-            err.print(f"注意：没有阈值能在校准集上达到 {precision:.0%} 的精确率，机器人将不再原文作答（只给出「您是不是想问」）",
+            err.print(f"注意：没有阈值能在校准集上以 {confidence:.0%} 置信度达到 {precision:.0%} 的精确率，机器人将不再原文作答（只给出「您是不是想问」）",
                       soft_wrap=True, highlight=False)
 
 

@@ -3,7 +3,8 @@
 The method is eval/self_service.py's, applied to the FAQ the bot answers from and to the bank's questions
 instead of a benchmark set: split the log seeded into a calibration and a test half, let the bot (with
 the shipped threshold) answer the calibration half once and replay its verbatim decision at every
-threshold of the grid, choose the lowest one whose verbatim answers are ≥ the target precision, then
+threshold of the grid, choose the lowest one whose verbatim answers are ≥ the target precision at the
+stated confidence (the Clopper–Pearson lower bound of their precision reaches it), then
 let a bot with that threshold answer the test half and count what it really did. ``calibrate_and_store``
 (the one function behind ``puhui kb calibrate`` and ``POST /v1/kb/faq/calibrate``) stores it with the
 scope's fingerprint (kb/faq_threshold.py); the bot built afterwards uses it.
@@ -25,6 +26,7 @@ from typing import Any
 from eval.batch_search import QueryRow, read_numbered_queries
 from agents.customer_service.build import embedder_or_none, kb_or_none, scoped_faqs
 from eval.self_service import (
+    CONFIDENCE,
     TARGET_PRECISION,
     BotFactory,
     Operating,
@@ -90,23 +92,26 @@ class Calibration:
     test_questions: int
 
     def record(self, entries: Sequence[FaqEntry], embedder_id: str | None, *, scope: str, target: float,
-               seed: int, questions: str) -> ThresholdRecord:
+               seed: int, questions: str, confidence: float = CONFIDENCE) -> ThresholdRecord:
         """What kb/faq_threshold.py stores for the bot built afterwards."""
         return ThresholdRecord(
             threshold=self.choice.threshold, fingerprint=scope_fingerprint(entries, embedder_id), scope=scope,
-            entries=len(entries), embedder=embedder_id or "lexical", target_precision=target, seed=seed,
+            entries=len(entries), embedder=embedder_id or "lexical", target_precision=target,
+            confidence=confidence, seed=seed,
             questions=questions, shipped_threshold=self.shipped,
             calibration={"questions": float(self.calibration_questions), "precision": round(self.choice.precision, 4),
+                         "precision_lower_bound": round(self.choice.lower_bound(confidence), 4),
                          "self_service_rate": round(self.choice.self_service, 4)},
             test={**{k: round(v, 4) for k, v in self.figures.items()},
                   "shipped_precision": round(self.shipped_test.precision, 4),
                   "shipped_self_service_rate": round(self.shipped_test.self_service, 4)})
 
-    def lines(self, target: float) -> list[str]:
+    def lines(self, target: float, confidence: float = CONFIDENCE) -> list[str]:
         f, c, s = self.figures, self.choice, self.shipped_test
         chosen = "none reaches it: nothing is answered verbatim" if c.answered == 0 else f"{c.threshold:.3f}"
-        return [f"calibration: {self.calibration_questions} questions; threshold for ≥ {target:.0%} precision: {chosen} "
-                f"(precision {c.precision:.3f}, self-service {c.self_service:.3f})",
+        return [f"calibration: {self.calibration_questions} questions; threshold for ≥ {target:.0%} precision at "
+                f"{confidence:.0%} confidence: {chosen} (precision {c.precision:.3f}, lower bound "
+                f"{c.lower_bound(confidence):.3f}, self-service {c.self_service:.3f})",
                 f"test: {self.test_questions} questions; verbatim precision {f['verbatim_precision']:.3f}, "
                 f"self-service {f['self_service_rate']:.3f}, hand-off {f['handoff_share']:.3f}, "
                 f"other answers {f['other_answer_share']:.3f}",
@@ -115,17 +120,20 @@ class Calibration:
 
 
 def calibrate(factory: BotFactory, questions: Sequence[Question], target: float = TARGET_PRECISION, seed: int = 0,
-              progress: Callable[[str, int, int], None] | None = None) -> Calibration:
+              progress: Callable[[str, int, int], None] | None = None,
+              confidence: float = CONFIDENCE) -> Calibration:
     """Choose the verbatim threshold on a seeded calibration half, measure it on the test half."""
     if not 0.0 < target <= 1.0:
         raise ValueError(f"precision: {target} is not in (0, 1]")
+    if not 0.0 <= confidence < 1.0:
+        raise ValueError(f"confidence: {confidence} is not in [0, 1)")
     cal, test = split_halves(questions, seed)
     shipped = factory.bot()
     try:
         cal_records = record_all(shipped, cal, _step(progress, "calibration"))
     finally:
         shipped.close()
-    choice = choose_threshold(cal_records, target)
+    choice = choose_threshold(cal_records, target, confidence=confidence)
     tuned = factory.bot(choice.threshold)
     try:
         test_records = record_all(tuned, test, _step(progress, "test"))
@@ -158,16 +166,17 @@ def current_faq(services: Any) -> CurrentFaq:
 
 
 def calibrate_and_store(services: Any, faq: CurrentFaq, questions: Sequence[Question], target: float, seed: int,
-                        source: str, progress: Callable[[str, int, int], None] | None = None
-                        ) -> tuple[Calibration, ThresholdRecord]:
+                        source: str, progress: Callable[[str, int, int], None] | None = None,
+                        confidence: float = CONFIDENCE) -> tuple[Calibration, ThresholdRecord]:
     """What ``puhui kb calibrate`` and ``POST /v1/kb/faq/calibrate`` do: calibrate the bot of these
     services (its embedder and KB, no LLM) on the questions and store the threshold for this FAQ."""
     embedder = embedder_or_none(services)
     factory = BotFactory(services.corpus, embedder, kb_or_none(services), faq.faqs)
-    result = calibrate(factory, questions, target, seed, progress)
+    result = calibrate(factory, questions, target, seed, progress, confidence)
     embedder_id = getattr(embedder, "model_id", None) if embedder is not None else None
     record = save_threshold(services.settings.data_dir, result.record(
-        faq.entries, embedder_id, scope=faq.scope.name if faq.scope else "", target=target, seed=seed, questions=source))
+        faq.entries, embedder_id, scope=faq.scope.name if faq.scope else "", target=target, seed=seed, questions=source,
+        confidence=confidence))
     return result, record
 
 

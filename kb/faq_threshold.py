@@ -38,6 +38,7 @@ class ThresholdRecord(BaseModel):
     entries: int = 0
     embedder: str = ""
     target_precision: float = 0.95
+    confidence: float = 0.0  # one-sided confidence of the precision bound (0: the observed share; older records)
     seed: int = 0
     questions: str = ""  # the question log it was calibrated on (for the record)
     calibration: dict[str, float] = Field(default_factory=dict)  # precision, self_service, questions

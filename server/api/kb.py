@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from eval.batch_search import QueryRow
 from eval.kb_calibrate import LogError, calibrate_and_store, current_faq, label_rows
+from eval.self_service import CONFIDENCE
 from kb.faq_import import SUFFIXES, ColumnMap, FaqImportError, ImportReport, import_faq
 from kb.faq_scope import FaqScope, after_import
 from kb.faq_threshold import ThresholdRecord
@@ -139,6 +140,8 @@ class CalibrateRequest(BaseModel):
                                       description="labelled questions: {query, expected: standard question or faq id}")
     precision: float = Field(0.95, gt=0.0, le=1.0, description="target share of right verbatim answers")
     seed: int = Field(0, ge=0, description="seed of the calibration/test split")
+    confidence: float = Field(CONFIDENCE, ge=0.0, lt=1.0,
+                              description="one-sided confidence that the precision is ≥ the target (0: observed share)")
 
 
 class CalibrateResult(BaseModel):
@@ -166,7 +169,8 @@ def faq_calibrate(body: CalibrateRequest, request: Request) -> CalibrateResult:
     except LogError as exc:
         field = "body.questions" if exc.index is None else f"body.questions.{exc.index}.expected"
         raise api_error(422, str(exc), field) from None
-    result, record = calibrate_and_store(services, faq, questions, body.precision, body.seed, "POST /v1/kb/faq/calibrate")
+    result, record = calibrate_and_store(services, faq, questions, body.precision, body.seed, "POST /v1/kb/faq/calibrate",
+                                         confidence=body.confidence)
     if hasattr(services, "forget_corpus"):
         services.forget_corpus()  # the bot is rebuilt on its next turn, with this threshold
-    return CalibrateResult(threshold=record, summary=result.lines(body.precision))
+    return CalibrateResult(threshold=record, summary=result.lines(body.precision, body.confidence))

@@ -26,6 +26,7 @@ from cli import calibrate_cmds, faq_cmds, kb_cmds
 from core.services import Services
 from core.settings import PROJECT_ROOT, Settings
 from eval.kb_calibrate import read_log, write_log
+from eval.self_service import NEVER
 from kb.faq_threshold import ThresholdRecord, load_threshold, save_threshold, scope_fingerprint, threshold_path
 from kb.schema import FaqEntry
 from tests.unit.customer_service.conftest import FakeEmbedder, ask
@@ -96,13 +97,14 @@ def test_the_calibrated_threshold_is_stored_and_the_bot_built_afterwards_uses_it
     default = shipped.deps.matcher.params.threshold
     assert default == load_params("fake-embedder").threshold  # no record yet: the shipped default
 
-    code, out = run("kb", "calibrate", "--questions", str(log), "--precision", "0.95", "--seed", "0")
+    # 9 calibration questions guarantee nothing at 90% confidence (the test below): the observed share here
+    code, out = run("kb", "calibrate", "--questions", str(log), "--precision", "0.95", "--seed", "0", "--confidence", "0")
     assert code == 0, out
     assert "calibration: 9 questions" in out and "test: 9 questions" in out and "verbatim precision" in out
     assert "hand-off" in out and f"shipped threshold {default:.3f}" in out and "已保存" in out
     record = load_threshold(settings.data_dir)
     assert record is not None and record.scope == "weihai" and record.entries == 5 and record.seed == 0
-    assert record.target_precision == 0.95 and record.embedder == "fake-embedder" and record.set_at
+    assert record.target_precision == 0.95 and record.confidence == 0.0 and record.embedder == "fake-embedder" and record.set_at
     assert record.calibration["precision"] >= 0.95 and set(record.test) >= {"verbatim_precision", "self_service_rate",
                                                                              "handoff_share"}
     t = record.threshold
@@ -165,6 +167,21 @@ def test_a_precision_outside_0_1_is_refused(setup):
     settings, run, _, log, _, _ = setup
     code, out = run("kb", "calibrate", "--questions", str(log), "--precision", "1.5")
     assert code == 2 and "--precision" in out and not threshold_path(settings.data_dir).exists()
+    code, out = run("kb", "calibrate", "--questions", str(log), "--confidence", "1")
+    assert code == 2 and "--confidence" in out and not threshold_path(settings.data_dir).exists()
+
+
+def test_a_log_too_small_to_guarantee_the_precision_answers_nothing_verbatim(setup):
+    """By default the precision must hold at 90% confidence: 9 calibration questions cannot show ≥ 95%
+    (0 errors need 45 verbatim answers), so the stored threshold is one no score reaches, and the
+    command says why."""
+    settings, run, _, log, _, _ = setup
+    code, out = run("kb", "calibrate", "--questions", str(log))
+    assert code == 0, out
+    record = load_threshold(settings.data_dir)
+    assert record.threshold == NEVER and record.confidence == 0.9
+    assert record.calibration["precision_lower_bound"] < 0.95
+    assert "90% confidence: none reaches it" in out.replace("\n", "") and "90% 置信度" in out.replace("\n", "")
 
 
 def test_expected_may_be_the_faq_id_or_the_standard_question_in_any_script(tmp_path):

@@ -3,6 +3,8 @@ chosen for a precision floor, the measured figures, and the suite's per-set summ
 
 from __future__ import annotations
 
+import pytest
+
 from eval.self_service import (
     NEVER,
     Candidate,
@@ -11,6 +13,7 @@ from eval.self_service import (
     choose_threshold,
     measured_figures,
     operating_point,
+    precision_lower_bound,
     split_halves,
     verbatim_at,
 )
@@ -42,12 +45,31 @@ def test_the_lowest_threshold_meeting_the_precision_floor_is_chosen():
     # scores of right answers 0.9, 0.8, 0.7, 0.3; wrong ones 0.5, 0.2: precision ≥ 0.75 first at t=0.21
     records = [rec("a", ("a", 0.9, True)), rec("a", ("a", 0.8, True)), rec("a", ("a", 0.7, True)),
                rec("a", ("a", 0.3, True)), rec("a", ("x", 0.5, True)), rec("a", ("x", 0.2, True))]
-    assert choose_threshold(records, 1.0).threshold == 0.51
-    point = choose_threshold(records, 0.75)
+    assert choose_threshold(records, 1.0, confidence=0.0).threshold == 0.51
+    point = choose_threshold(records, 0.75, confidence=0.0)
     assert (point.threshold, point.answered, point.right) == (0.21, 5, 4)
     assert operating_point(records, 0.51).self_service == 0.5
-    never = choose_threshold([rec("a", ("x", 0.9, True))], 0.95)
+    never = choose_threshold([rec("a", ("x", 0.9, True))], 0.95, confidence=0.0)
     assert never.threshold == NEVER and never.answered == 0
+
+
+def test_the_bound_not_the_observed_share_must_reach_the_target():
+    # Clopper–Pearson one-sided: 0 errors in n answers bound the precision at (1 - confidence) ** (1 / n)
+    assert precision_lower_bound(45, 45, 0.9) == pytest.approx(0.1 ** (1 / 45))
+    assert precision_lower_bound(19, 20, 0.0) == 0.95 and precision_lower_bound(0, 5, 0.9) == 0.0
+    assert precision_lower_bound(95, 100, 0.9) < 0.95 < precision_lower_bound(990, 1000, 0.9)
+    with pytest.raises(ValueError, match="confidence"):
+        precision_lower_bound(1, 1, 1.0)
+    # 40 right answers above 0.8, then 2 wrong among 40 right ones between 0.5 and 0.8
+    records = [rec("a", ("a", 0.81 + i * 0.004, True)) for i in range(40)]
+    records += [rec("a", ("a", 0.51 + i * 0.007, True)) for i in range(40)]
+    records += [rec("a", ("x", 0.6, True)), rec("a", ("x", 0.7, True))]
+    observed = choose_threshold(records, 0.95, confidence=0.0)
+    assert observed.threshold == 0.01 and observed.precision == pytest.approx(80 / 82)  # 0.976 ≥ 0.95: all answered
+    bounded = choose_threshold(records, 0.95, confidence=0.9)
+    assert bounded.lower_bound(0.9) >= 0.95 and bounded.right == bounded.answered
+    assert bounded.threshold > 0.7 and bounded.answered >= 45  # 0 errors need 45 answers for 95% at 90%
+    assert choose_threshold(records[:30], 0.95).threshold == NEVER  # too few answers to guarantee it
 
 
 def test_a_hand_off_entry_is_right_where_a_hand_off_is_expected():
