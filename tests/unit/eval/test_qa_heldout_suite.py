@@ -1,8 +1,10 @@
-"""The held-out QA suite of issue #19: both held-out sets, per-rule figures per set, real spans."""
+"""The held-out QA suite of issue #19: the held-out sets, per-rule figures per set, real spans."""
 
 from __future__ import annotations
 
 import json
+
+import pytest
 
 from eval.schema import DATASETS_DIR, load_cases
 from eval.suite import CaseResult
@@ -14,7 +16,7 @@ def test_the_second_held_out_set_is_built_as_committed_with_real_spans():
 
     cases = build()
     assert len(cases) >= 60 and len({c["id"] for c in cases}) == len(cases)
-    assert {c["tags"]["variant"] for c in cases} == {"heldout2", "heldout3"}
+    assert {c["tags"]["variant"] for c in cases} == {"heldout2", "heldout3", "heldout4"}
     assert sum(c["tags"]["variant"] == "heldout2" for c in cases) >= 60
     assert sum(not c["expected"]["rules"] for c in cases) >= 15  # clean near-misses
     assert {"bot", "human"} == {c["input"]["channel"] for c in cases}
@@ -27,11 +29,46 @@ def test_the_second_held_out_set_is_built_as_committed_with_real_spans():
     assert [json.loads(x) for x in OUT.read_text(encoding="utf-8").splitlines()] == cases
 
 
+def test_the_fourth_set_meets_its_brief_and_leaves_the_earlier_rows_as_they_were():
+    """heldout4 (independent author): ≥ 130 dialogs, ≥ 24 per rule caught by meaning, ≥ 10 missing
+    disclosures, ≥ 30 clean near-misses, both channels, every span the agent's own words."""
+    from eval.qa_compliance_heldout_cases import CASES, CASES3, OUT, build
+
+    cases = build()
+    four = [c for c in cases if c["tags"]["variant"] == "heldout4"]
+    assert len(four) >= 130 and len({c["id"] for c in cases}) == len(cases)
+    assert cases[:len(CASES) + len(CASES3)] == [c for c in cases if c["tags"]["variant"] != "heldout4"]
+    for rule in ("rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff"):
+        assert sum(rule in c["expected"]["rules"] for c in four) >= 24, rule
+    assert sum("disclosure" in c["expected"]["rules"] for c in four) >= 10
+    assert sum(not c["expected"]["rules"] for c in four) >= 30
+    assert sum(len(c["expected"]["rules"]) > 1 for c in four) >= 5  # several violations in one dialog
+    assert {"bot", "human"} == {c["input"]["channel"] for c in four}
+    assert any(len(c["input"]["turns"]) > 5 for c in four)  # multi-turn, not only one exchange
+    for c in four:
+        turns = c["input"]["turns"]
+        assert turns[0]["role"] == turns[-1]["role"] == "agent"
+        for ev in c["expected"]["evidence"]:
+            assert turns[ev["turn"]]["role"] == "agent" and 0 < ev["turn"] < len(turns) - 1
+            assert turns[ev["turn"]]["text"][ev["start"]:ev["end"]] == ev["text"] and ev["text"]
+        assert sorted({ev["rule"] for ev in c["expected"]["evidence"]}) == c["expected"]["rules"]
+    rows = OUT.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x) for x in rows[-len(four):]] == four
+
+
+def test_a_label_quoting_no_agent_turn_is_refused():
+    from eval.qa_compliance_heldout_cases import _case
+
+    with pytest.raises(ValueError, match="in no turn"):
+        _case(200, "promise", ["能批吗", "以审批为准。", "包过吗"], [("forbidden_promise", "包过")], "heldout4")
+
+
 def test_the_suite_runs_round_3_and_the_second_set():
     cases = QaComplianceHeldoutSuite().load_cases(None)
     variants = [c.tags.variant for c in cases]
     assert variants.count("heldout") == 25
-    assert variants.count("heldout2") + variants.count("heldout3") == len(load_cases(DATASETS_DIR / "qa_compliance_heldout.jsonl"))
+    held = len(load_cases(DATASETS_DIR / "qa_compliance_heldout.jsonl"))
+    assert variants.count("heldout2") + variants.count("heldout3") + variants.count("heldout4") == held
 
 
 def _result(cid: str, variant: str, expected: list[str], predicted: list[str], overlap: float | None) -> CaseResult:
