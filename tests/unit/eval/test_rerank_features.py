@@ -12,7 +12,8 @@ from eval.rerank_candidates import CandidateSource
 from eval.rerank_features import (ANSWER_COLUMNS, COLUMNS, QUESTION_COLUMNS, Candidate, QueryView, build_groups,
                                   column_index, features, gold_rank, reciprocal_ranks)
 from eval.rerank_models import fit
-from eval.rerank_pairs import PairPool, sample_pool
+from eval.rerank_pairs import PairPool, load_pools, sample_pool
+from eval.suites.external_pairs import read_pairs
 from eval.unionpay import build_index
 from tests.unit.kb.fakes import HashEmbedder
 
@@ -145,3 +146,16 @@ def test_candidate_source_reads_the_index_the_bench_builds(tmp_path):
     pview = CandidateSource(pstore, psnaps, raw)
     pq, pfirst = pview.first_stage("境外取现", k=2)
     assert all(math.isnan(c.dense_a) and math.isnan(c.char_a) for c in pview.view(pq, pfirst).candidates)
+
+
+def test_atec_rows_are_read_with_their_boms_and_a_missing_set_is_named(tmp_path):
+    atec = tmp_path / "atec" / "atec_nlp_sim_train.csv"
+    atec.parent.mkdir()
+    atec.write_text("\ufeff1\t\ufeff怎么更改花呗手机号码\t花呗手机号怎么改\t1\n2\t借呗额度\t借呗提额\t0\nbroken line\n",
+                    encoding="utf-8")
+    assert read_pairs("atec", atec) == [(0, "怎么更改花呗手机号码", "花呗手机号怎么改", True),
+                                        (1, "借呗额度", "借呗提额", False)]
+    pools = load_pools(tmp_path, {"atec": (5, 5)})
+    assert pools[0].name == "atec" and len(pools[0].texts) == 4 and len(pools[0].queries) == 2
+    with pytest.raises(FileNotFoundError, match="bq"):
+        load_pools(tmp_path, {"atec": (5, 5), "bq": (1, 1)})
