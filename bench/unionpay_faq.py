@@ -39,6 +39,15 @@ CSV = SHARED_DATA / CSV_PATH
 WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5)
 
 
+def seeded_split(rows: list[dict[str, str]], limit: int = 1000) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(test, rest): all user questions shuffled with ``random.seed(0)``, the first ``limit`` the test
+    queries, everything after the first 1,000 the non-test questions (tuning, similar questions)."""
+    rows = list(rows)
+    random.seed(0)
+    random.shuffle(rows)
+    return rows[:limit], rows[1000:]
+
+
 def evaluate(store: ChromaStore, snaps: dict[str, Snapshot], queries: list[tuple[str, str]],
              weights: tuple[float, ...]) -> dict[str, list[int | None]]:
     """Ranks of the gold FAQ for every configuration, from one candidate retrieval per query."""
@@ -84,9 +93,7 @@ def main() -> None:
     if not args.csv.exists():
         raise SystemExit(f"dataset not found: {args.csv} (see ../shared/data/README.md)")
     rows, labels = load(args.csv)
-    random.seed(0)
-    random.shuffle(rows)
-    test, rest = rows[:args.limit], rows[1000:]
+    test, rest = seeded_split(rows, args.limit)
     similar: dict[str, list[str]] = defaultdict(list)
     if args.with_similar:
         for r in rest:

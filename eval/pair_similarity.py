@@ -26,12 +26,13 @@ from kb.textnorm import normalize
 _KEEP = re.compile(r"[\w\u4e00-\u9fff]")
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
+    """Normalised, lower-cased, letters/digits/CJK only (what the lexical similarities compare)."""
     return "".join(ch for ch in normalize(text).lower() if _KEEP.match(ch))
 
 
 def char_bigrams(text: str) -> set[str]:
-    chars = _clean(text)
+    chars = clean_text(text)
     if len(chars) < 2:
         return set(chars)
     return {chars[i:i + 2] for i in range(len(chars) - 1)}

@@ -39,9 +39,16 @@ FILES = {"bq": "bq_corpus/dev.csv", "afqmc": "afqmc/dev.json"}
 
 
 def read_pairs(name: str, path: Path) -> list[tuple[int, str, str, bool]]:
-    """(row, sentence1, sentence2, same_intent) for BQ (CSV with BOM) or AFQMC (JSON lines)."""
+    """(row, sentence1, sentence2, same_intent) for BQ (CSV with BOM), AFQMC (JSON lines) or
+    ATEC (TAB-separated ``id, s1, s2, label``, no header, BOMs inside the first line's fields)."""
     rows: list[tuple[int, str, str, bool]] = []
-    if name == "bq":
+    if name == "atec":
+        with path.open(encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                cols = line.rstrip("\n").replace("\ufeff", "").split("\t")
+                if len(cols) == 4:
+                    rows.append((i, cols[1], cols[2], cols[3].strip() == "1"))
+    elif name == "bq":
         with path.open(encoding="utf-8-sig", newline="") as fh:
             for i, rec in enumerate(csv.DictReader(fh)):
                 rows.append((i, rec["sentence1"], rec["sentence2"], str(rec["label"]).strip() == "1"))
