@@ -34,4 +34,5 @@ def suggestions(hits: Sequence[FaqHit], floor: float, k: int = MAX_SUGGESTIONS) 
 def suggestion_text(offered: Sequence[Suggestion], hotline: str, bank: str = DEFAULT_BANK_NAME) -> str:
     """The reply that lists the suggestions (numbered, in the order offered), from replies.yaml."""
     lines = "\n".join(f"{i}. {s.question}" for i, s in enumerate(offered, 1))
-    return f"{reply_text('suggest.intro', bank=bank)}\n{lines}\n{reply_text('suggest.outro', bank=bank, hotline=hotline)}"
+    outro = reply_text("suggest.outro", bank=bank, hotline=hotline)
+    return f"{reply_text('suggest.intro', bank=bank)}\n{lines}\n{outro}"

@@ -104,7 +104,8 @@ class AnswerNodes:
         if reply.outcome == "not_sure" and pending is None:
             reply.suggestions = suggestions(hits, min(deps.matcher.params.suggest_threshold, threshold))
             if reply.suggestions:
-                reply.text = suggestion_text(reply.suggestions, deps.compliance.official_hotline, deps.compliance.bank_name)
+                reply.text = suggestion_text(reply.suggestions, deps.compliance.official_hotline,
+                                             deps.compliance.bank_name)
         ctx.timed("answer", t0)
         return {"draft": reply.model_dump(), "pending_handoff": pending, "unresolved_turns": unresolved}
 
@@ -122,14 +123,14 @@ class AnswerNodes:
         passages = relevant(u.query, [_Passage(p) for p in state.get("passages") or []], deps.passage_min_overlap)
         ranked = passages[:deps.max_sources]
         sources = passage_sources(ranked)
-        extractive = extractive_answer(u.query, sources, min_overlap=deps.passage_min_overlap, bank=deps.compliance.bank_name) if sources else ""
+        extractive = (extractive_answer(u.query, sources, min_overlap=deps.passage_min_overlap,
+                                        bank=deps.compliance.bank_name) if sources else "")
         if extractive:
             conf = float(max((p.score or 0.0) for p in ranked)) if ranked else 0.0
             return self._phrase(u, ctx, sources, extractive, conf)
         if doc is not None:
             return self._phrase(u, ctx, doc.sources, doc.text, doc.confidence)
-        return BotReply(text=deps.reply("not_sure"), outcome="not_sure",
-                        intent=u.intent)
+        return BotReply(text=deps.reply("not_sure"), outcome="not_sure", intent=u.intent)
 
     def _phrase(self, u: Understanding, ctx: TurnContext, sources: list, extractive: str, conf: float,
                 rewrite: bool = True) -> BotReply:
