@@ -7,6 +7,8 @@ root or of the configured root given by ``--into``; then the index is brought up
 ``--replace`` then makes the customer-service bot answer from this FAQ alone (kb/faq_scope.py);
 ``puhui kb faq-scope`` shows which FAQ the bot answers from (and whether its calibrated threshold,
 ``puhui kb calibrate`` in cli/calibrate_cmds.py, still holds), ``--all`` goes back to every entry.
+``--bank-name``/``--hotline`` (only with ``--replace``) make that bot say the bank's own name and
+hotline; they are stored with the scope and dropped with it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from cli import calibrate_cmds
 from cli.kb_cmds import SHOWN, kb_of, prune_refused, short_path, write_list
 from core.settings import Settings
 from kb.faq_import import ColumnMap, FaqImportError, ImportReport, import_faq
-from kb.faq_scope import after_import, clear_scope, load_scope, scope_entries, scope_path
+from kb.faq_scope import (Branding, BrandingError, after_import, check_branding, clear_scope, load_scope, scope_entries,
+                          scope_path)
 from kb.ingest import PruneRequired
 from kb.progress import RichProgress
 
@@ -52,8 +55,13 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         no_ingest: bool = typer.Option(False, "--no-ingest", help="Write the corpus files only"),
         replace: bool = typer.Option(False, "--replace", help="The customer-service bot answers from this FAQ alone "
                                      "(the bank's FAQ instead of ours; undo: puhui kb faq-scope --all)"),
+        bank_name: str = typer.Option(None, "--bank-name", help="With --replace: the bank's name the bot says "
+                                      "(e.g. 威海银行; default: cs_compliance bank_name)"),
+        hotline: str = typer.Option(None, "--hotline", help="With --replace: the bank's hotline the bot gives "
+                                    "(e.g. 96636; default: cs_compliance official_hotline)"),
     ) -> None:
         """Import a bank's FAQ (any row invalid: nothing written, unless --skip-invalid)."""
+        branding = _branding(bank_name, hotline, replace)
         if not file.is_file():
             _fail(f"FILE: 文件不存在：{file}")
         if similar_file is not None and not similar_file.is_file():
@@ -95,7 +103,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
             except ValueError as exc:
                 _fail(str(exc))
             console.print(f"ingest: {ingest.summary()}", soft_wrap=True, highlight=False)
-        _scope_after_import(settings, report, file.name, replace)
+        _scope_after_import(settings, report, file.name, replace, branding)
 
     @kb_app.command("faq-scope")
     def faq_scope_cmd(
@@ -119,6 +127,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         entries, problems = scope_entries(scope)
         console.print(f"替换模式：客服机器人只用导入 {scope.name!r} 的 {len(entries)} 条 FAQ 作答（来自 {scope.file}，"
                       f"{scope.set_at}）| {short_path(scope_path(settings.data_dir))}", soft_wrap=True, highlight=False)
+        console.print(_branding_line(scope.branding), soft_wrap=True, highlight=False)
         console.print(calibrate_cmds.threshold_report(settings, entries)[0], soft_wrap=True, highlight=False)
         for line in problems[:SHOWN]:
             err.print(line, soft_wrap=True, markup=False, highlight=False)
@@ -129,13 +138,38 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     app.add_typer(kb_app, name="kb")
 
 
-def _scope_after_import(settings: Settings, report: ImportReport, file: str, replace: bool) -> None:
+_OPTION = {"bank_name": "--bank-name", "hotline": "--hotline"}
+
+
+def _branding(bank_name: str | None, hotline: str | None, replace: bool) -> Branding:
+    """The two options checked before anything is read or written (exit 2 naming the option)."""
+    try:
+        branding = check_branding(bank_name, hotline)
+    except BrandingError as exc:
+        _fail(f"{_OPTION[exc.field]}: {exc.message}")
+    if not replace and not branding.empty:
+        _fail(f"{_OPTION['bank_name' if branding.bank_name else 'hotline']}: 只能与 --replace 一起使用"
+              "（本行名称和热线随替换模式记录、随 faq-scope --all 取消）")
+    return branding
+
+
+def _branding_line(branding: Branding) -> str:
+    if branding.empty:
+        return "机器人话术：本行名称与客服热线用合规规范的默认值（cs_compliance bank_name / official_hotline）"
+    return (f"机器人话术：本行名称 {branding.bank_name or '（默认）'}，客服热线 {branding.hotline or '（默认）'}"
+            "（导入时的 --bank-name/--hotline）")
+
+
+def _scope_after_import(settings: Settings, report: ImportReport, file: str, replace: bool,
+                        branding: Branding | None = None) -> None:
     """``--replace``: record the scope and say what it means; else say when another scope still holds."""
-    scope = after_import(settings.data_dir, report.name, Path(report.folder), file, report.entries, replace)
+    scope = after_import(settings.data_dir, report.name, Path(report.folder), file, report.entries, replace,
+                         branding=branding)
     if replace:
         console.print(f"替换模式：客服机器人现只用 {report.name!r} 的 {report.entries} 条 FAQ 作答，内置 FAQ 与产品/行业文档不再作答"
                       f"（记录于 {short_path(scope_path(settings.data_dir))}；恢复：puhui kb faq-scope --all；"
                       "运行中的服务需重启）", soft_wrap=True, highlight=False)
+        console.print(_branding_line(branding or Branding()), soft_wrap=True, highlight=False)
         return
     if scope is not None and scope.name != report.name:
         err.print(f"注意：替换模式仍生效，客服机器人只用 {scope.name!r} 作答（puhui kb faq-scope）", soft_wrap=True,

@@ -25,8 +25,9 @@ from kb.sources import parse_extra_corpora
 from tools.storage import Database, PostgresDatabase, SqliteDatabase
 
 
-#: Services.extras built from the corpus files (rebuilt after the corpus changes)
-CORPUS_DEPENDENTS = ("cs.bot",)
+#: Services.extras built from the corpus files or the FAQ scope (rebuilt after the corpus changes): the
+#: bot, and the QA inspector whose official numbers include a replace-mode bank's hotline
+CORPUS_DEPENDENTS = ("cs.bot", "qa.inspector")
 
 
 class Services:

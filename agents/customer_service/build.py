@@ -15,7 +15,7 @@ from agents.customer_service.doc_answers import DocAnswerer
 from agents.customer_service.faq_match import FaqMatcher, MatchParams, load_params, with_threshold
 from agents.customer_service.memo import MemoKB, MemoMatcher
 from agents.customer_service.understand import ProductLexicon
-from kb.faq_scope import load_scope, scope_entries
+from kb.faq_scope import Branding, load_scope, scope_entries
 from kb.faq_threshold import threshold_status
 from kb.linking.linker import EntityLinker
 from kb.schema import FaqEntry
@@ -30,13 +30,18 @@ DEMO_ACCOUNTS = Path(__file__).resolve().parents[2] / "tools" / "data" / "cs_dem
 
 def build_deps(corpus: Any, *, embedder: Any = None, kb: Any = None, llm: Any = None,
                accounts: AccountStore | None = None, params: MatchParams | None = None,
-               llm_timeout_s: float = 20.0, memo: int = 0, faqs: Sequence[FaqEntry] | None = None) -> CsDeps:
+               llm_timeout_s: float = 20.0, memo: int = 0, faqs: Sequence[FaqEntry] | None = None,
+               branding: Branding | None = None) -> CsDeps:
     """``embedder`` is a kb.retrieval.embeddings.Embedder (``embed(texts, role)``, ``embed_one``, ``model_id``).
     ``memo``: FAQ-match and KB-search results kept per query text (agents/customer_service/memo.py; 0 = off).
     ``faqs``: replace mode (kb/faq_scope.py) — the bot answers from these FAQ entries alone: the
     matcher holds only them, and a grounded answer may quote only their passages (no product or
-    industry document of ours); compliance rules, hand-offs and disclosures stay the corpus's."""
+    industry document of ours); compliance rules, hand-offs and disclosures stay the corpus's.
+    ``branding``: replace mode with the bank's own name and hotline — the bot says them wherever it
+    names the bank or its hotline (``CsCompliance.branded``)."""
     compliance = load_cs_compliance(corpus)
+    if branding is not None:
+        compliance = compliance.branded(branding.bank_name, branding.hotline)
     params = params or load_params(getattr(embedder, "model_id", None) if embedder is not None else None)
     embed_many = (lambda texts, role: embedder.embed(texts, role)) if embedder is not None else None
     embed_one = (lambda text: np.asarray(embedder.embed_one(text, "query"))) if embedder is not None else None

@@ -19,7 +19,7 @@ import yaml
 
 from agents.customer_service.schemas import Source
 from prompts.loader import read
-from tools.cs.policy import CsCompliance
+from tools.cs.policy import DEFAULT_BANK_NAME, CsCompliance
 
 _SENT = re.compile(r"[^。！？；\n]+[。！？；]?")
 _CJK_OR_ALNUM = re.compile(r"[\u4e00-\u9fff0-9a-zA-Z]")
@@ -35,15 +35,17 @@ def replies() -> dict[str, Any]:
     return yaml.safe_load(read("customer_service/replies.yaml"))
 
 
-def reply_text(path: str, **values: str) -> str:
+def reply_text(path: str, bank: str = DEFAULT_BANK_NAME, **values: str) -> str:
+    """The fixed wording at ``path`` with its placeholders filled. The bot itself goes through
+    ``CsDeps.reply``, which passes the policy's (or the replace-mode scope's) bank and hotline."""
     node: Any = replies()
     for part in path.split("."):
         node = node[part]
-    return str(node).format(**values) if values else str(node)
+    return str(node).format(bank=bank, **values)
 
 
-def pii_notice(kinds: Sequence[str]) -> str:
-    return reply_text("pii_notice", masked_kinds="、".join(_KIND_ZH.get(k, k) for k in kinds))
+def pii_notice(kinds: Sequence[str], bank: str = DEFAULT_BANK_NAME) -> str:
+    return reply_text("pii_notice", bank=bank, masked_kinds="、".join(_KIND_ZH.get(k, k) for k in kinds))
 
 
 def content_bigrams(text: str) -> set[str]:
@@ -68,7 +70,7 @@ def passage_sources(passages: Sequence[Any]) -> list[Source]:
 
 
 def extractive_answer(query: str, sources: Sequence[Source], max_sentences: int = 2,
-                      min_overlap: float = 0.5) -> str:
+                      min_overlap: float = 0.5, bank: str = DEFAULT_BANK_NAME) -> str:
     """The best-matching whole sentences from the cited passages, each with its [n]. A sentence must
     itself contain at least ``min_overlap`` of the question's content bigrams (and two of them):
     a relevant passage can still hold sentences about something else."""
@@ -86,7 +88,7 @@ def extractive_answer(query: str, sources: Sequence[Source], max_sentences: int 
     if not picked:
         return ""
     body = "".join(f"{sent.rstrip('。；;')}[{n}]。" for _, _, sent, n in picked)
-    return reply_text("grounded_intro") + body
+    return reply_text("grounded_intro", bank=bank) + body
 
 
 def disclosures_for(compliance: CsCompliance, text: str, query: str, categories: Sequence[str],

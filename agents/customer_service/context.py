@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.customer_service.compose import reply_text
 from agents.customer_service.doc_answers import DocAnswerer
 from agents.customer_service.faq_match import FaqMatcher
 from agents.customer_service.schemas import BotReply
@@ -56,6 +57,12 @@ class CsDeps:
     faq_only: frozenset[str] | None = None
     #: KB passages fetched per turn before filtering by document type (and by ``faq_only``)
     kb_fetch: int = 10
+
+    def reply(self, path: str, **values: str) -> str:
+        """Fixed wording (replies.yaml) naming this bot's bank and hotline: the one place they are
+        filled from — the compliance policy, which replace mode brands (kb/faq_scope.py)."""
+        values.setdefault("hotline", self.compliance.official_hotline)
+        return reply_text(path, bank=self.compliance.bank_name, **values)
 
     def may_quote(self, doc_type: str, faq_id: str | None) -> bool:
         """A retrieved passage the grounded answer may use."""

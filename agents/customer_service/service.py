@@ -24,12 +24,12 @@ from pydantic import BaseModel, Field
 
 from agents.common.checkpoint import StateStore, sqlite_state
 from agents.customer_service.build import build_deps, calibrated_params, embedder_or_none, kb_or_none, scoped_faqs
-from agents.customer_service.compose import reply_text
 from agents.customer_service.context import CsDeps, TurnContext
 from agents.customer_service.graph import build_graph
 from agents.customer_service.schemas import BotReply, Turn
 from agents.customer_service.sessions import SessionInfo, SessionStore
 from agents.customer_service.understand import subject_of
+from kb.faq_scope import load_branding
 from kb.textnorm import normalize
 from tools.cs.accounts import AccountStore
 from tools.cs.guard import mask_message
@@ -95,7 +95,8 @@ class CsService:
                                        embedder)
             deps = build_deps(services.corpus, embedder=embedder, kb=kb_or_none(services), llm=services.llm,
                               accounts=accounts, llm_timeout_s=services.settings.llm_timeout_s,
-                              memo=getattr(services.settings, "cs_turn_memo", 0), faqs=faqs, params=params)
+                              memo=getattr(services.settings, "cs_turn_memo", 0), faqs=faqs, params=params,
+                              branding=load_branding(services.settings.data_dir))
             state = services.state_store() if hasattr(services, "state_store") else None  # a test's stand-in
             return cls(deps, services.checkpointer_path, state=state)
 
@@ -119,7 +120,7 @@ class CsService:
         """A new session bound to ``customer_id``; returns it with the greeting. ``history``
         ((role, text) pairs from an OpenAI-style request) is imported, masked, as context."""
         info = self.sessions.create(customer_id, channel)
-        greeting = reply_text("greeting")
+        greeting = self.deps.reply("greeting")
         now = time.time()
         transcript = [{"role": "bot", "text": greeting, "ts": now, "meta": {"outcome": "greeting"}}]
         topic: dict = {}

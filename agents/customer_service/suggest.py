@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from agents.customer_service.compose import reply_text
 from agents.customer_service.schemas import FaqHit, Suggestion
+from tools.cs.policy import DEFAULT_BANK_NAME
 
 MAX_SUGGESTIONS = 3
 
@@ -30,7 +31,8 @@ def suggestions(hits: Sequence[FaqHit], floor: float, k: int = MAX_SUGGESTIONS) 
     return out
 
 
-def suggestion_text(offered: Sequence[Suggestion], hotline: str) -> str:
+def suggestion_text(offered: Sequence[Suggestion], hotline: str, bank: str = DEFAULT_BANK_NAME) -> str:
     """The reply that lists the suggestions (numbered, in the order offered), from replies.yaml."""
     lines = "\n".join(f"{i}. {s.question}" for i, s in enumerate(offered, 1))
-    return f"{reply_text('suggest.intro')}\n{lines}\n{reply_text('suggest.outro', hotline=hotline)}"
+    outro = reply_text("suggest.outro", bank=bank, hotline=hotline)
+    return f"{reply_text('suggest.intro', bank=bank)}\n{lines}\n{outro}"

@@ -7,6 +7,7 @@ from typing import Any
 
 from agents.qa_inspection.graph import build_graph
 from agents.qa_inspection.nodes import QaNodes
+from kb.faq_scope import Branding, load_branding
 from tools.cs.policy import CsCompliance, QaRubric, load_cs_compliance, load_qa_rubric
 from tools.qa.classifier import ClauseClassifier
 from tools.qa.dialogs import Dialog
@@ -32,14 +33,19 @@ class QaService:
 
     @classmethod
     def from_corpus(cls, corpus: Any, llm: Any = None, llm_timeout_s: float = 20.0,
-                    embedder: Any = None, classifier: bool = True) -> "QaService":
+                    embedder: Any = None, classifier: bool = True, branding: Branding | None = None) -> "QaService":
         """The shipped clause classifiers add what the rules miss unless ``classifier`` is False; with an
-        ``embedder``, the e5 similarity to labelled exemplars does too (issue #19)."""
+        ``embedder``, the e5 similarity to labelled exemplars does too (issue #19). ``branding``: replace
+        mode with a bank's own hotline (kb/faq_scope.py), which is then an official number — the bot
+        built on that scope gives it, and the inspector must not flag the bank's own number."""
         rubric, compliance = load_qa_rubric(corpus), load_cs_compliance(corpus)
+        if branding is not None:
+            compliance = compliance.branded(branding.bank_name, branding.hotline)
         det = next((r.detector for r in rubric.rules if r.detector.type == "kb_facts"), None)
         facts = KbFacts.from_corpus(corpus, compliance.official_numbers + [compliance.official_hotline],
                                     similarity=float(det.param("sentence_similarity", 0.6)) if det else 0.6,
-                                    product_window=int(det.param("product_window", 40)) if det else 40)
+                                    product_window=int(det.param("product_window", 40)) if det else 40,
+                                    bank_name=compliance.bank_name)
         semantic = ExemplarMatcher.from_file(embedder, EXEMPLARS) if embedder is not None else None
         clauses = ClauseClassifier.from_file(CLASSIFIER_MODEL) if classifier else None
         return cls(rubric, compliance, facts, llm, llm_timeout_s, semantic, clauses)
@@ -51,7 +57,8 @@ class QaService:
         clauses = getattr(services.settings, "qa_clause_classifier", True)
         return services.cached("qa.inspector", lambda: cls.from_corpus(
             services.corpus, services.llm, services.settings.llm_timeout_s,
-            embedder=services.embedder if similarity else None, classifier=clauses))
+            embedder=services.embedder if similarity else None, classifier=clauses,
+            branding=load_branding(services.settings.data_dir)))
 
     def inspect(self, dialog: Dialog) -> DialogReport:
         out = self.graph.invoke({"dialog": dialog.model_dump()})

@@ -7,7 +7,8 @@
 source is a 422 naming the field, with the sources the index holds. An import with bad rows is a 422
 whose ``fields`` list every ``file:row: reason`` (nothing is written unless ``skip_invalid``); with
 ``replace`` the customer-service bot answers from that FAQ alone (kb/faq_scope.py), as with
-``puhui kb import-faq --replace``.
+``puhui kb import-faq --replace``, and with ``bank_name``/``hotline`` names that bank and its hotline
+(a bad one, or one without ``replace``: a 422 naming ``body.bank_name``/``body.hotline``, nothing written).
 
 The request model bounds every field (query 1..500 characters, k 1..50, type from a fixed set), so
 bad input is a 422 naming the field. Authentication is added by app.py around this router.
@@ -26,7 +27,7 @@ from eval.batch_search import QueryRow
 from eval.kb_calibrate import LogError, calibrate_and_store, current_faq, label_rows
 from eval.self_service import CONFIDENCE
 from kb.faq_import import SUFFIXES, ColumnMap, FaqImportError, ImportReport, import_faq
-from kb.faq_scope import FaqScope, after_import
+from kb.faq_scope import BrandingError, FaqScope, after_import, check_branding
 from kb.faq_threshold import ThresholdRecord
 from kb.ingest import IngestReport, PruneRequired
 from kb.retrieval.retrieve import Passage
@@ -97,10 +98,21 @@ def faq_import(request: Request, file: UploadFile = File(..., description=".xlsx
                similar_col: str | None = Form(None, max_length=64), category_col: str | None = Form(None, max_length=64),
                channel_col: str | None = Form(None, max_length=64), skip_invalid: bool = Form(False),
                replace: bool = Form(False, description="the bot answers from this FAQ alone (puhui kb import-faq --replace)"),
+               bank_name: str | None = Form(None, max_length=64,
+                                            description="with replace: the bank's name the bot says, e.g. 威海银行"),
+               hotline: str | None = Form(None, max_length=64,
+                                          description="with replace: the bank's hotline the bot gives, e.g. 96636"),
                kb: KnowledgeBase = Depends(get_kb)) -> FaqImportResult:
     """Import a bank's FAQ into the main corpus root (``faq/imported/<name>/``), then ingest. With
     ``replace`` the customer-service bot of this process answers from it alone from the next turn on
-    (other worker processes after their restart)."""
+    (other worker processes after their restart), naming ``bank_name`` and ``hotline`` when given."""
+    try:
+        branding = check_branding(bank_name, hotline)
+    except BrandingError as exc:
+        raise api_error(422, exc.message, f"body.{exc.field}") from None
+    if not replace and not branding.empty:
+        field = "bank_name" if branding.bank_name else "hotline"
+        raise api_error(422, f"{field} only with replace=true (it is stored with the replace-mode scope)", f"body.{field}")
     label = Path(file.filename or "upload").name
     if Path(label).suffix.lower() not in SUFFIXES:
         raise api_error(422, f"file type must be one of {', '.join(SUFFIXES)}", "file")
@@ -129,7 +141,8 @@ def faq_import(request: Request, file: UploadFile = File(..., description=".xlsx
         raise api_error(409, str(exc), "file") from None
     scope = None
     if settings is not None:
-        scope = after_import(settings.data_dir, report.name, Path(report.folder), label, report.entries, replace)
+        scope = after_import(settings.data_dir, report.name, Path(report.folder), label, report.entries, replace,
+                             branding=branding)
     if hasattr(services, "forget_corpus"):
         services.forget_corpus()  # the bot's FAQ matcher reads the new entries on its next turn
     return FaqImportResult(imported=report, ingest=ingest, faq_scope=scope)

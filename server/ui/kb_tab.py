@@ -18,7 +18,7 @@ import gradio as gr
 import pandas as pd
 
 from core.services import Services
-from kb.faq_scope import after_import
+from kb.faq_scope import BrandingError, after_import, check_branding
 from kb.ingest import PruneRequired
 from server.ui import faq_import_view, kb_browser
 from server.ui.corpus_upload import check_upload, write_atomically
@@ -86,22 +86,35 @@ def _progress_fn(progress):
     return on_progress
 
 
+_BRAND_LABEL = {"bank_name": "本行名称", "hotline": "客服热线"}
+
+
 def import_faq_file(services: Services, progress, file_path: str | None, name: str | None,
-                    choices: dict[str, str | None], skip_invalid: bool, replace: bool = False) -> str:
+                    choices: dict[str, str | None], skip_invalid: bool, replace: bool = False,
+                    bank_name: str | None = None, hotline: str | None = None) -> str:
     """Import an uploaded FAQ file (validated rows → corpus files), then re-index with progress; with
-    ``replace`` the bot answers from this FAQ alone (kb/faq_scope.py, as ``import-faq --replace``)."""
+    ``replace`` the bot answers from this FAQ alone (kb/faq_scope.py, as ``import-faq --replace``),
+    naming ``bank_name`` and ``hotline`` when given (checked first: a bad one writes nothing)."""
+    try:
+        branding = check_branding(bank_name, hotline)
+    except BrandingError as exc:
+        return f"✖ **未导入**：{_BRAND_LABEL[exc.field]}（{exc.field}）无效：{exc.message}。知识库未作任何修改。"
+    if not replace and not branding.empty:
+        return "✖ **未导入**：本行名称和客服热线只用于替换模式，请勾选「替换模式」或清空这两项。知识库未作任何修改。"
     progress(0, desc="校验 FAQ 行")
     report, text = faq_import_view.import_upload(services.settings.corpus_dir, file_path, name, choices, skip_invalid,
                                                  progress=_progress_fn(progress))
     if report is None:
         return text
     scope = after_import(services.settings.data_dir, report.name, Path(report.folder), Path(str(file_path)).name,
-                         report.entries, bool(replace))
+                         report.entries, bool(replace), branding=branding)
     services.forget_corpus()
     text += "\n\n" + reindex(services, progress)
     if scope is not None:
         text += (f"\n\n**替换模式**：客服机器人只用导入 `{scope.name}` 的 FAQ 作答，内置 FAQ 与产品/行业文档不再作答"
                  "（恢复：命令行 `puhui kb faq-scope --all`）。")
+        if replace and not branding.empty:
+            text += (f"机器人话术中的本行名称：{scope.bank_name or '（默认）'}，客服热线：{scope.hotline or '（默认）'}。")
     return text
 
 
@@ -232,6 +245,9 @@ def _faq_import_ui(services: Services) -> gr.Markdown:
             replace = gr.Checkbox(False, label="替换模式：客服机器人只用此 FAQ 作答（用于以本行数据评估）",
                                   elem_id="faq-replace")
             with gr.Row():
+                bank = gr.Textbox(label="本行名称（可选，仅替换模式；如 威海银行）", elem_id="faq-bank-name")
+                hotline = gr.Textbox(label="客服热线（可选，仅替换模式；如 96636）", elem_id="faq-hotline")
+            with gr.Row():
                 show = gr.Button("预览", elem_id="faq-preview")
                 run = gr.Button("导入", variant="primary", elem_id="faq-import")
     with gr.Row():
@@ -259,12 +275,13 @@ def _faq_import_ui(services: Services) -> gr.Markdown:
     file.change(lambda path, n, *c: show_preview(path, n, *c, reset=True), [file, name, *pickers], outputs)
     show.click(show_preview, [file, name, *pickers], outputs)
 
-    def on_import(path, import_name, skip_invalid, replace_mode, *picked, progress=gr.Progress()):
+    def on_import(path, import_name, skip_invalid, replace_mode, bank_name, bank_hotline, *picked,
+                  progress=gr.Progress()):
         text = import_faq_file(services, progress, path, import_name, dict(zip(fields, picked)), skip_invalid,
-                               replace_mode)
+                               replace_mode, bank_name, bank_hotline)
         return text, kb_stats_text(services)
 
-    run.click(on_import, [file, name, skip, replace, *pickers], [result, stats], concurrency_limit=1)
+    run.click(on_import, [file, name, skip, replace, bank, hotline, *pickers], [result, stats], concurrency_limit=1)
     return stats
 
 

@@ -1,6 +1,6 @@
 """知识库 → FAQ 导入 in a real headless Chromium: upload a bank's FAQ (CSV), see the column mapping and
 the first rows, see the bad rows of a bad file (nothing written), import a good one with progress and
-find it in the index.
+find it in the index — in replace mode, with the bank's own name and hotline for the bot.
 
 Its own small server (the real ``app.create_app`` under uvicorn on 127.0.0.1, the e2e corpus copy, a
 hash embedder instead of e5): what is under test is the upload → preview → import → re-index path, not
@@ -14,6 +14,7 @@ import re
 
 import pytest
 
+from kb.faq_scope import load_scope
 from tests.e2e.conftest import API_KEY, copy_test_corpus, login, new_context, save_screenshot, serving
 from tests.e2e.test_workbench import LONG, choose, open_tab
 from tests.unit.kb.fakes import HashEmbedder
@@ -94,11 +95,17 @@ def test_faq_upload_previews_lists_bad_rows_then_imports_and_indexes(faq_page, f
     expect(page.locator("#faq-rows")).to_contain_text("怎么开通动账短信提醒")
     expect(page.locator("#faq-mapping")).to_contain_text("分类")
     expect(errors).not_to_contain_text("weihai.csv")
+    page.locator("#faq-replace input[type=checkbox]").check()
+    page.locator("#faq-bank-name textarea, #faq-bank-name input").first.fill("威海银行")
+    page.locator("#faq-hotline textarea, #faq-hotline input").first.fill("96636")
     page.locator("#faq-import").click()
     result = page.locator("#faq-import-status")
     expect(result).to_contain_text("已导入", timeout=LONG)
     expect(result).to_contain_text("3 条 FAQ")
     expect(result).to_contain_text("索引已更新", timeout=LONG)
+    expect(result).to_contain_text("本行名称：威海银行，客服热线：96636")
+    scope = load_scope(services.settings.data_dir)
+    assert scope is not None and (scope.name, scope.bank_name, scope.hotline) == ("weihai", "威海银行", "96636")
     expect(page.locator("#faq-kb-stats")).to_contain_text("片段")
     assert len(list(imported.glob("c_*.yaml"))) == 3
     assert services.kb.search("网点周末营业吗", k=1, doc_type="faq")[0].title == "网点周末营业吗"

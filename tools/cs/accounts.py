@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from tools.cs.policy import DEFAULT_BANK_NAME
+
 
 class Account(BaseModel):
     account_id: str
@@ -74,8 +76,9 @@ def _money(v: float) -> str:
 
 
 def answer_account_query(store: AccountStore | None, customer_id: str, text: str,
-                         slots: dict[str, str]) -> AccountAnswer:
-    """Answer from the caller's own records; refuse references to anyone else's."""
+                         slots: dict[str, str], bank: str = DEFAULT_BANK_NAME) -> AccountAnswer:
+    """Answer from the caller's own records; refuse references to anyone else's. ``bank``: the bank
+    whose App and statements are the reference (the bot's, cs_compliance ``bank_name``)."""
     recs = store.records(customer_id) if store is not None else None
     if recs is None:
         return AccountAnswer(status="no_records")
@@ -101,4 +104,4 @@ def answer_account_query(store: AccountStore | None, customer_id: str, text: str
                   f"状态：{l.status}。" for l in loans]
     if not lines:
         return AccountAnswer(status="not_found", ref="相关账户或贷款")
-    return AccountAnswer(status="ok", text="".join(dict.fromkeys(lines)) + "以上信息以禾信银行App和对账单为准。")
+    return AccountAnswer(status="ok", text="".join(dict.fromkeys(lines)) + f"以上信息以{bank}App和对账单为准。")

@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 Severity = Literal["low", "medium", "high", "critical"]
+#: the bank the bot names when the policy does not say (cs_compliance.md ``bank_name``)
+DEFAULT_BANK_NAME = "禾信银行"
 
 
 class PolicyError(ValueError):
@@ -68,6 +70,9 @@ class CsCompliance(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     id: str
+    #: the bank and hotline the bot's fixed wording names ({bank}/{hotline} in replies.yaml); replace
+    #: mode with a bank's own name and hotline overrides both (``branded``)
+    bank_name: str = DEFAULT_BANK_NAME
     official_hotline: str
     official_numbers: list[str] = Field(default_factory=list)
     required_disclosures: list[Disclosure] = Field(default_factory=list)
@@ -79,6 +84,21 @@ class CsCompliance(BaseModel):
 
     def disclosure(self, disclosure_id: str) -> Disclosure | None:
         return next((d for d in self.required_disclosures if d.id == disclosure_id), None)
+
+    def branded(self, bank_name: str | None = None, hotline: str | None = None) -> "CsCompliance":
+        """This policy as another bank's bot uses it (replace mode, kb/faq_scope.py ``Branding``):
+        its name in the disclosures' text, its hotline as the one the bot gives and as an official
+        number in place of ours in the policy's list (our hotline is not that bank's).
+        The rules themselves (phrases, hand-offs, topics) are unchanged."""
+        update: dict[str, Any] = {}
+        if bank_name and bank_name != self.bank_name:
+            update["bank_name"] = bank_name
+            update["required_disclosures"] = [d.model_copy(update={"text": d.text.replace(self.bank_name, bank_name)})
+                                              for d in self.required_disclosures]
+        if hotline and hotline != self.official_hotline:
+            update["official_hotline"] = hotline
+            update["official_numbers"] = [n for n in self.official_numbers if n != self.official_hotline] + [hotline]
+        return self.model_copy(update=update) if update else self
 
 
 class Detector(BaseModel):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tools.cs.policy import DEFAULT_BANK_NAME
+
 _CLAUSE = re.compile(r"[^，。！？；,!?;\n]+")
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 _HOTLINE = re.compile(r"(?<!\d)(400[- ]?\d{3}[- ]?\d{4}|800[- ]?\d{3}[- ]?\d{4}|95\d{3,4})(?!\d)")
@@ -62,10 +64,11 @@ class KbFacts:
     clauses: list[tuple[str, frozenset[str], set[str]]] = field(default_factory=list)  # (clause, numbers, bigrams)
     similarity: float = 0.6
     product_window: int = 40
+    bank_name: str = DEFAULT_BANK_NAME  # whose official numbers these are (named in the finding)
 
     @classmethod
     def from_corpus(cls, corpus, official_numbers: list[str], similarity: float = 0.6,
-                    product_window: int = 40) -> "KbFacts":
+                    product_window: int = 40, bank_name: str = DEFAULT_BANK_NAME) -> "KbFacts":
         products = []
         for doc in corpus.products.values():
             m = doc.meta
@@ -82,7 +85,7 @@ class KbFacts:
         numbers = {_digits(n) for n in official_numbers}
         for f in corpus.faqs:  # every hotline the approved answers use is official by definition
             numbers |= {_digits(n) for n in _HOTLINE.findall(f.answer)}
-        return cls(numbers, products, clauses, similarity, product_window)
+        return cls(numbers, products, clauses, similarity, product_window, bank_name)
 
     # --- 1. product ranges -------------------------------------------------------------------
     def product_in(self, text: str) -> ProductFacts | None:
@@ -142,7 +145,7 @@ class KbFacts:
 
     # --- 2. official numbers -----------------------------------------------------------------
     def _number_issues(self, text: str) -> list[FactIssue]:
-        return [FactIssue(m.start(1), m.end(1), m.group(1), f"“{m.group(1)}”不是禾信银行的官方服务电话")
+        return [FactIssue(m.start(1), m.end(1), m.group(1), f"“{m.group(1)}”不是{self.bank_name}的官方服务电话")
                 for m in _HOTLINE.finditer(text) if _digits(m.group(1)) not in self.official_numbers]
 
     # --- 3. FAQ / product clauses --------------------------------------------------------------

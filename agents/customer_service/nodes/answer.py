@@ -37,7 +37,6 @@ from agents.customer_service.compose import (
     handoff_summary,
     passage_sources,
     relevant,
-    reply_text,
     ticket_id,
 )
 from agents.customer_service.context import CsDeps, TurnContext
@@ -105,7 +104,8 @@ class AnswerNodes:
         if reply.outcome == "not_sure" and pending is None:
             reply.suggestions = suggestions(hits, min(deps.matcher.params.suggest_threshold, threshold))
             if reply.suggestions:
-                reply.text = suggestion_text(reply.suggestions, deps.compliance.official_hotline)
+                reply.text = suggestion_text(reply.suggestions, deps.compliance.official_hotline,
+                                             deps.compliance.bank_name)
         ctx.timed("answer", t0)
         return {"draft": reply.model_dump(), "pending_handoff": pending, "unresolved_turns": unresolved}
 
@@ -123,14 +123,14 @@ class AnswerNodes:
         passages = relevant(u.query, [_Passage(p) for p in state.get("passages") or []], deps.passage_min_overlap)
         ranked = passages[:deps.max_sources]
         sources = passage_sources(ranked)
-        extractive = extractive_answer(u.query, sources, min_overlap=deps.passage_min_overlap) if sources else ""
+        extractive = (extractive_answer(u.query, sources, min_overlap=deps.passage_min_overlap,
+                                        bank=deps.compliance.bank_name) if sources else "")
         if extractive:
             conf = float(max((p.score or 0.0) for p in ranked)) if ranked else 0.0
             return self._phrase(u, ctx, sources, extractive, conf)
         if doc is not None:
             return self._phrase(u, ctx, doc.sources, doc.text, doc.confidence)
-        return BotReply(text=reply_text("not_sure", hotline=deps.compliance.official_hotline), outcome="not_sure",
-                        intent=u.intent)
+        return BotReply(text=deps.reply("not_sure"), outcome="not_sure", intent=u.intent)
 
     def _phrase(self, u: Understanding, ctx: TurnContext, sources: list, extractive: str, conf: float,
                 rewrite: bool = True) -> BotReply:
@@ -139,7 +139,7 @@ class AnswerNodes:
         deps = self.deps
         text = extractive
         if deps.llm is not None and rewrite:
-            system = render("customer_service/grounded_answer.md", passages=sources)
+            system = render("customer_service/grounded_answer.md", passages=sources, bank=deps.compliance.bank_name)
             cited = {str(s.n): s.text for s in sources}
             terms = [a for a, _ in deps.lexicon.names]
 
@@ -158,7 +158,7 @@ class AnswerNodes:
                 # the check node would hold back is never streamed: it goes the non-live way.)
                 ctx.start(BotReply(text="", outcome="grounded", intent=u.intent, sources=sources, confidence=conf))
                 out = gated_stream(deps.llm, messages, timeout_s=deps.llm_timeout_s, fallback=lambda: extractive,
-                                   check=check, sink=ctx.emit, separator=reply_text("live_cut"),
+                                   check=check, sink=ctx.emit, separator=deps.reply("live_cut"),
                                    anchor=lambda sentence: anchored(sentence, cited))
             else:
                 out = invoke_text(deps.llm, messages, timeout_s=deps.llm_timeout_s, fallback=lambda: extractive,
@@ -182,7 +182,7 @@ class AnswerNodes:
                 log.error("forbidden promise in a reply already streamed (%s answer)", reply.outcome)
             else:
                 log.warning("reply held back: forbidden promise in %s answer", reply.outcome)
-                reply = BotReply(text=reply_text("not_sure", hotline=deps.compliance.official_hotline),
+                reply = BotReply(text=deps.reply("not_sure"),
                                  outcome="not_sure", intent=reply.intent)
         if live:
             reply.text = sent + mask_pii(reply.text[len(sent):])
@@ -216,7 +216,7 @@ class AnswerNodes:
         summary = handoff_summary(state.get("customer_id", ""), pending["reason"], pending.get("detail", ""),
                                   state.get("transcript", []), state["message"], int(state.get("unresolved_turns", 0)))
         handoff = Handoff(reason=pending["reason"], ticket_id=ticket, summary=summary, at_turn=turn)  # type: ignore[arg-type]
-        notice = reply_text(f"handoff.{pending['reason']}", ticket=ticket, hotline=deps.compliance.official_hotline)
+        notice = deps.reply(f"handoff.{pending['reason']}", ticket=ticket)
         reply.text = f"{reply.text}\n\n{notice}" if reply.text else notice
         reply.outcome = "handoff" if reply.outcome != "faq" else reply.outcome
         reply.handoff = handoff

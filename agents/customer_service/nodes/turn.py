@@ -14,7 +14,7 @@ from typing import Literal
 from langgraph.runtime import Runtime
 
 from agents.common.llm import invoke_structured
-from agents.customer_service.compose import pii_notice, reply_text
+from agents.customer_service.compose import pii_notice
 from agents.customer_service.context import CsDeps, TurnContext
 from agents.customer_service.retrieval import search as kb_search
 from agents.customer_service.schemas import BotReply, FaqHit, Understanding
@@ -66,13 +66,13 @@ class CsNodes:
 
     def refuse(self, state: CsState) -> dict:
         kind = state["guard"]["kind"]
-        reply = BotReply(text=reply_text(f"refused.{kind}", hotline=self.deps.compliance.official_hotline), outcome="out_of_scope" if kind == "out_of_scope" else "refused",
+        reply = BotReply(text=self.deps.reply(f"refused.{kind}"), outcome="out_of_scope" if kind == "out_of_scope" else "refused",
                          guard=kind, confidence=1.0)
         return {"draft": reply.model_dump()}
 
     def pending(self, state: CsState) -> dict:
         ticket = (state.get("handoff") or {}).get("ticket_id", "")
-        return {"draft": BotReply(text=reply_text("handoff_pending", ticket=ticket), outcome="handoff_pending").model_dump()}
+        return {"draft": BotReply(text=self.deps.reply("handoff_pending", ticket=ticket), outcome="handoff_pending").model_dump()}
 
     # --- understand ----------------------------------------------------------------------------
     def understand(self, state: CsState, runtime: Runtime[TurnContext]) -> dict:
@@ -83,7 +83,8 @@ class CsNodes:
         result = det
         if deps.llm is not None:
             history = [("human" if t["role"] == "customer" else "ai", t["text"]) for t in state.get("transcript", [])[-4:]]
-            system = render("customer_service/understand.md", products=", ".join(sorted(deps.lexicon.short)))
+            system = render("customer_service/understand.md", products=", ".join(sorted(deps.lexicon.short)),
+                            bank=deps.compliance.bank_name)
             out = invoke_structured(deps.llm, [("system", system), *history, ("human", message)], Understanding,
                                     timeout_s=deps.llm_timeout_s, fallback=lambda: det)
             ctx.mark_llm(out.source, out.reason)
@@ -119,19 +120,20 @@ class CsNodes:
         text = state["message"]
         kind = ("bye" if _BYE.search(text) else "thanks" if _THANKS.search(text) else "identity" if _WHO.search(text)
                 else "ack" if _ACK.search(text) else "hello")
-        reply = BotReply(text=reply_text(f"chitchat.{kind}"), outcome="chitchat", intent="chitchat", confidence=1.0)
+        reply = BotReply(text=self.deps.reply(f"chitchat.{kind}"), outcome="chitchat", intent="chitchat", confidence=1.0)
         return {"draft": reply.model_dump()}
 
     def account(self, state: CsState) -> dict:
         u = Understanding.model_validate(state["understanding"])
-        ans = answer_account_query(self.deps.accounts, state["customer_id"], state["message"], u.slots)
+        ans = answer_account_query(self.deps.accounts, state["customer_id"], state["message"], u.slots,
+                                   bank=self.deps.compliance.bank_name)
         if ans.status == "no_records":
             return {"pending_handoff": {"reason": "account_verification", "detail": ""},
                     "draft": BotReply(text="", outcome="handoff", intent=u.intent).model_dump()}
         if ans.status == "ok":
             reply = BotReply(text=ans.text, outcome="account", intent=u.intent, confidence=1.0)
         else:
-            reply = BotReply(text=reply_text(f"account.{ans.status}", ref=ans.ref), outcome="account", intent=u.intent,
+            reply = BotReply(text=self.deps.reply(f"account.{ans.status}", ref=ans.ref), outcome="account", intent=u.intent,
                              confidence=1.0)
         return {"draft": reply.model_dump()}
 
@@ -225,7 +227,7 @@ class CsNodes:
         reply = BotReply.model_validate(state["draft"])
         reply.pii_masked = list(state.get("pii") or [])
         if reply.pii_masked and reply.outcome not in ("handoff", "handoff_pending"):
-            reply.text = f"{reply.text}\n\n{pii_notice(reply.pii_masked)}"
+            reply.text = f"{reply.text}\n\n{pii_notice(reply.pii_masked, self.deps.compliance.bank_name)}"
         turn = int(state.get("turn_index", 0)) + 1
         now = time.time()
         customer = {"role": "customer", "text": state["message"], "ts": state.get("received_at", now),

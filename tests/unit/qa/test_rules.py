@@ -125,3 +125,18 @@ def test_gap_candidates_from_bot_and_human_dialogs(inspector):
     assert [g.question for g in gaps] == ["保险箱怎么租"] and gaps[0].reason == "bot_not_sure"
     human = dialog(G, "外币现钞能存吗", "这个我不太清楚。", "好吧", C)
     assert inspector.inspect(human).gaps[0].reason == "agent_unable"
+
+
+def test_a_replace_mode_banks_hotline_is_official(corpus, inspector):
+    """``import-faq --replace --hotline``: the bot built on that scope gives the bank's number, so the
+    inspector of that deployment takes it as official (kb/faq_scope.py Branding); ours flags it."""
+    from agents.qa_inspection.service import QaService
+    from kb.faq_scope import Branding
+
+    turn = dialog(G, "挂失电话多少", "您可以拨打客服热线400-600-0631办理挂失。", "好", C)
+    assert "wrong_fact" in rules(inspector, turn)
+    branded = QaService.from_corpus(corpus, classifier=False, branding=Branding(bank_name="威海银行", hotline="400-600-0631"))
+    assert "wrong_fact" not in rules(branded, turn)
+    other = dialog(G, "挂失电话多少", "您可以拨打客服热线400-600-0632办理挂失。", "好", C)
+    found = branded.inspect(other)
+    assert any("不是威海银行的官方服务电话" in f.message for f in found.findings if f.rule_id == "wrong_fact"), found

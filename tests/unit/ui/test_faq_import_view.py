@@ -70,3 +70,24 @@ def test_import_in_replace_mode_records_the_scope_and_drops_the_cached_bot(servi
     scope = load_scope(services.settings.data_dir)
     assert scope.name == "weihai" and scope.file == "weihai.csv" and scope.entries == 2
     assert "cs.bot" not in services.extras  # the next turn builds the bot on the bank's FAQ
+
+
+def test_import_in_replace_mode_with_the_banks_name_and_hotline(services, tmp_path):  # noqa: F811
+    from kb.faq_scope import load_scope
+
+    path = write(tmp_path, "weihai.csv", GOOD)
+    text = kb_tab.import_faq_file(services, Recorder(), path, "", {}, False, True, "威海银行", "96636")
+    assert "替换模式" in text and "本行名称：威海银行，客服热线：96636" in text, text
+    scope = load_scope(services.settings.data_dir)
+    assert (scope.bank_name, scope.hotline) == ("威海银行", "96636")
+
+
+def test_bad_bank_name_or_hotline_imports_nothing(services, tmp_path):  # noqa: F811
+    path = write(tmp_path, "weihai.csv", GOOD)
+    for replace_mode, bank, hotline, says in [(True, "威海银行", "call us", "客服热线（hotline）无效"),
+                                              (True, "12345", "", "本行名称（bank_name）无效"),
+                                              (False, "威海银行", "", "只用于替换模式")]:
+        text = kb_tab.import_faq_file(services, Recorder(), path, "", {}, False, replace_mode, bank, hotline)
+        assert "未导入" in text and says in text, text
+    assert services.kb.calls == [] and not (services.settings.corpus_dir / "faq" / "imported").exists()
+    assert not (services.settings.data_dir / "cs_faq_scope.json").exists()
