@@ -78,8 +78,9 @@ def _set_thresholds(models, thresholds: dict[str, float]) -> None:
 
 
 def dialog_thresholds(cases, fold_of, models, base, fallback: dict[str, float]) -> dict[str, dict]:
-    """Per rule, the lowest threshold of ``THRESHOLD_GRID`` whose out-of-fold *dialog* precision for the
-    rule (rules' findings, gates and all) is ≥ TARGET_PRECISION; the clause-level one when none is."""
+    """Per rule, the lowest threshold of ``THRESHOLD_GRID``, not below the clause-level one, whose
+    out-of-fold *dialog* precision for the rule (rules' findings, gates and all) is ≥ TARGET_PRECISION;
+    the clause-level one when none is."""
     counts: dict[str, dict[float, tuple[int, int]]] = defaultdict(dict)
     for t in THRESHOLD_GRID:
         _set_thresholds(models, dict.fromkeys(CLASSIFIER_RULES, t))
@@ -90,7 +91,10 @@ def dialog_thresholds(cases, fold_of, models, base, fallback: dict[str, float]) 
             counts[rule][t] = (tp, fp)
     out = {}
     for rule in CLASSIFIER_RULES:
-        ok = [t for t, (tp, fp) in counts[rule].items() if tp and tp / (tp + fp) >= TARGET_PRECISION]
+        # never below the clause-level threshold: a clause must be precise on its own too (at the grid's
+        # floor the rules' own findings carry the dialog precision, and 「这种情况不怪您」 scored 0.50 as a promise)
+        ok = [t for t, (tp, fp) in counts[rule].items()
+              if t >= fallback[rule] and tp and tp / (tp + fp) >= TARGET_PRECISION]
         out[rule] = {"threshold": min(ok) if ok else fallback[rule], "by": "dialog" if ok else "clause"}
     return out
 

@@ -230,3 +230,24 @@ def test_training_leaves_out_what_the_gates_or_other_labels_decide():
     assert {"unresolved_no_handoff", "handoff_refused", "forbidden_promise"} <= labelled.unknown
     # no request for a human before it: the refused-hand-off gate is closed at every turn of a plain dialog
     assert "handoff_refused" in by[("c3", "请稍等")].unknown and "unresolved_no_handoff" not in by[("c3", "请稍等")].unknown
+
+
+def test_the_out_of_fold_summary_reads_rows_and_overlaps():
+    from eval.qa_classifier_oof import summary
+
+    rows = [("round7", {"rude_language"}, {"rude_language"}), ("round7", set(), {"rude_language"}),
+            ("round2", {"handoff_refused"}, set())]
+    overlaps = [("round7", "rude_language", "classifier", 0.5), ("round2", "handoff_refused", "rules", 1.0)]
+    thresholds = {r: {"threshold": 0.5, "by": "dialog"} for r in CLASSIFIER_RULES}
+    got = summary({"rows": rows, "overlaps": overlaps, "thresholds": thresholds})
+    assert got["rude_language"] == {"threshold": 0.5, "by": "dialog", "dialog_precision": 0.5, "dialog_recall": 1.0}
+    assert got["handoff_refused"]["dialog_recall"] == 0.0
+    assert got["evidence_overlap"] == {"all": 0.75, "classifier_findings": 0.5}
+
+
+def test_the_rounds_bench_refuses_held_out_dialogs(capsys):
+    from bench.qa_classifier_rounds import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["--variants", "round7,heldout"])
+    assert e.value.code == 2 and "--variants" in capsys.readouterr().err
