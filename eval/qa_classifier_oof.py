@@ -23,7 +23,6 @@ from sklearn.model_selection import GroupKFold
 from agents.qa_inspection.service import QaService
 from core.settings import PROJECT_ROOT
 from eval.metrics.rules import per_rule_prf
-from eval import qa_classifier_train as train_module
 from eval.qa_classifier_train import TARGET_PRECISION, _fit, _rule_data, _rule_model, _threshold, dialog_samples, faq_samples, training_cases
 from eval.qa_span_train import fit_span, span_examples
 from eval.suites.qa_inspection import span_overlap
@@ -99,11 +98,12 @@ def dialog_thresholds(cases, fold_of, models, base, fallback: dict[str, float]) 
     return out
 
 
-def evaluate(exclude: set[str] = frozenset(), narrow: bool = True, by_dialog: bool = True) -> dict:
+def evaluate(exclude: set[str] = frozenset(), narrow: bool = True, by_dialog: bool = True,
+             all_negatives: bool = False) -> dict:
     """Fold classifiers, thresholds (by dialog unless ``by_dialog`` is False), then every training dialog
     inspected out of fold: per-dialog expected/found rules and per-label evidence overlaps."""
     cases = [c for c in training_cases() if c.tags.variant not in exclude]
-    samples = dialog_samples(cases)
+    samples = dialog_samples(cases, all_negatives)
     ids = np.array([c.id for c in cases])
     fold_of = {str(ids[i]): k for k, (_, te) in enumerate(GroupKFold(n_splits=FOLDS).split(ids, groups=ids)) for i in te}
     models, clause_stats = fold_models(samples + faq_samples(), fold_of, narrow)
@@ -157,10 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-negatives", action="store_true",
                         help="train as before: clauses under a closed gate or labelled with another rule are negatives")
     args = parser.parse_args(argv)
-    if args.all_negatives:
-        train_module.GATE_UNKNOWN = train_module.CROSS_UNKNOWN = False
     result = evaluate({v for v in args.exclude.split(",") if v}, narrow=not args.clause_evidence,
-                      by_dialog=not args.clause_thresholds)
+                      by_dialog=not args.clause_thresholds, all_negatives=args.all_negatives)
     for rule, st in result["clause"].items():
         print(f"clause {rule}: positives {st['positives']}, threshold {st['threshold']}, "
               f"oof P/R {st.get('precision', 0):.3f}/{st.get('recall', 0):.3f}; "

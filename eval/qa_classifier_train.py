@@ -71,8 +71,6 @@ def training_cases() -> list[EvalCase]:
 
 #: rules whose finding is gated on the dialog around the turn (tools/qa/meaning.gate_open)
 GATED_RULES = ("handoff_refused", "unresolved_no_handoff")
-GATE_UNKNOWN = True
-CROSS_UNKNOWN = True
 
 
 @lru_cache(maxsize=1)
@@ -91,13 +89,15 @@ def _closed(case: EvalCase) -> dict[int, set[str]]:
             for k, t in enumerate(case.input["turns"]) if t["role"] == "agent"}
 
 
-def dialog_samples(cases: list[EvalCase] | None = None) -> list[Sample]:
+def dialog_samples(cases: list[EvalCase] | None = None, all_negatives: bool = False) -> list[Sample]:
     """Clauses of the agent turns with their labels. A clean clause in a turn where a gated rule's gate
     is closed is no negative for that rule: the gate, not the classifier, decides there (「这个我不太清楚，
-    我帮您转人工」 means "unable"; the transfer after it is what makes the dialog clean)."""
+    我帮您转人工」 means "unable"; the transfer after it is what makes the dialog clean), and a clause
+    labelled with one rule is no negative for the others. ``all_negatives`` trains as before this
+    (issue #19, branch qa-recall): both count as negatives."""
     out = []
     for case in training_cases() if cases is None else cases:
-        closed = _closed(case) if GATE_UNKNOWN else {}
+        closed = {} if all_negatives else _closed(case)
         evidence = case.expected.get("evidence", [])
         with_evidence = {e["rule"] for e in evidence}
         unknown = {r for r in case.expected["rules"] if r in CLASSIFIER_RULES and r not in with_evidence}
@@ -114,7 +114,7 @@ def dialog_samples(cases: list[EvalCase] | None = None) -> list[Sample]:
                 # 您跟我说就行」 is labelled on the second): neither positive nor negative for that rule
                 # a clause that breaks one rule is no clean example for the others (「单位没发你问银行干嘛」 is
                 # labelled rude; it deflects too)
-                cross = set(CLASSIFIER_RULES) - labels if CROSS_UNKNOWN and labels else set()
+                cross = set(CLASSIFIER_RULES) - labels if labels and not all_negatives else set()
                 out.append(Sample(case.id, c.text, turn["text"], labels,
                                   unknown | (in_turn - labels) | (closed.get(k, set()) - labels) | cross, spans))
     return out

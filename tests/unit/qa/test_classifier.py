@@ -230,6 +230,8 @@ def test_training_leaves_out_what_the_gates_or_other_labels_decide():
     assert {"unresolved_no_handoff", "handoff_refused", "forbidden_promise"} <= labelled.unknown
     # no request for a human before it: the refused-hand-off gate is closed at every turn of a plain dialog
     assert "handoff_refused" in by[("c3", "请稍等")].unknown and "unresolved_no_handoff" not in by[("c3", "请稍等")].unknown
+    before = {(s.group, s.text): s for s in dialog_samples([clean, rude, plain], all_negatives=True)}
+    assert not before[("c1", "这个我不太清楚")].unknown and not before[("c2", "那你问反诈中心啊")].unknown
 
 
 def test_the_out_of_fold_summary_reads_rows_and_overlaps():
