@@ -2,7 +2,7 @@
 
 The training script's cross-validation scores clauses; what an inspector sees is a dialog: the rules,
 the classifier's best clause in the first agent turn that clears a threshold, the gates, and an
-evidence span. Here every training dialog (eval/qa_classifier_train.training_cases, never a held-out
+evidence span. Here every training dialog (eval/qa_classifier_data.training_cases, never a held-out
 one) is inspected by models fitted without its fold (grouped 5-fold by dialog; the FAQ answers are
 always in training), with each rule's threshold chosen as in training: the lowest of a grid with
 out-of-fold dialog precision ≥ 0.9 (the clause-level one when none reaches it). Printed per rule:
@@ -23,7 +23,8 @@ from sklearn.model_selection import GroupKFold
 from agents.qa_inspection.service import QaService
 from core.settings import PROJECT_ROOT
 from eval.metrics.rules import per_rule_prf
-from eval.qa_classifier_train import TARGET_PRECISION, _fit, _rule_data, _rule_model, _threshold, dialog_samples, faq_samples, training_cases
+from eval.qa_classifier_data import dialog_samples, faq_samples, training_cases
+from eval.qa_classifier_fit import TARGET_PRECISION, fit_logistic, rule_data, rule_model, threshold_at_precision
 from eval.qa_span_train import fit_span, span_examples
 from eval.suites.qa_inspection import span_overlap
 from kb.corpus import load_corpus
@@ -44,18 +45,18 @@ def fold_models(samples, fold_of: dict[str, int], narrow: bool = True):
     models: dict[int, dict] = defaultdict(dict)
     clause_stats = {}
     for rule in CLASSIFIER_RULES:
-        keep, x, y, groups, names = _rule_data(samples, feats, rule)
+        keep, x, y, groups, names = rule_data(samples, feats, rule)
         fold = np.array([fold_of.get(g, -1) for g in groups])  # FAQ answers: -1, always in training
         oof, fitted = np.full(len(keep), np.nan), {}
         for k in range(FOLDS):
             tr, te = np.where(fold != k)[0], np.where(fold == k)[0]
-            fitted[k] = _fit(x[tr], y[tr])
+            fitted[k] = fit_logistic(x[tr], y[tr])
             oof[te] = fitted[k].predict_proba(x[te])[:, 1]
         scored = ~np.isnan(oof)
-        threshold, stats = _threshold(oof[scored], y[scored])
+        threshold, stats = threshold_at_precision(oof[scored], y[scored])
         clause_stats[rule] = {"threshold": threshold, "positives": int(y.sum()), **stats}
         for k in range(FOLDS):
-            models[k][rule] = _rule_model(fitted[k], names, threshold)
+            models[k][rule] = rule_model(fitted[k], names, threshold)
     spans = {k: fit_span(span_examples([s for s in samples if fold_of.get(s.group, -1) != k])) if narrow else None
              for k in range(FOLDS)}
     return {k: ClauseClassifier(models[k], span=spans[k]) for k in range(FOLDS)}, clause_stats

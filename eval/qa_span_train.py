@@ -1,7 +1,7 @@
 """Fit the evidence-span model of the QA clause classifier (tools/qa/span.py) and measure it (issue #19).
 
 Examples: every training clause that is a positive for a rule, with the labelled span inside it
-(eval/qa_classifier_train.Sample.spans). One logistic regression scores character boundaries as the
+(eval/qa_classifier_data.Sample.spans). One logistic regression scores character boundaries as the
 quote's start (the labelled start is the positive, every other boundary a negative), one as its end.
 ``span_cv`` compares, per rule, the mean character IoU with the label of the whole clause and of the
 narrowed span, in sample and out of fold (grouped 5-fold by dialog) — the figures in the artefact's
