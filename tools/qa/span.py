@@ -28,7 +28,8 @@ def _bucket(n: int) -> str:
 def boundary_features(clause: str, rule: str) -> list[set[str]]:
     """Features of each boundary 0..len(clause) (boundary i sits before character i)."""
     n = len(clause)
-    starts, ends = {a: w for w, a, _ in words(clause)}, {b: w for w, _, b in words(clause)}
+    ws = words(clause)
+    starts, ends = {a: w for w, a, _ in ws}, {b: w for w, _, b in ws}
     out = []
     for i in range(n + 1):
         f = {f"b1:{clause[i - 1] if i else '^'}", f"a1:{clause[i] if i < n else '$'}",
