@@ -6,21 +6,21 @@ regression over features that carry across wordings: character 1–3-grams (shor
 matches better on characters) and jieba words. The weights were fitted by
 ``python -m eval.qa_classifier_train`` (seeded, training/dev dialogs only, never the held-out ones) and are
 stored as plain JSON (feature → weight), so loading needs neither scikit-learn nor the network.
-The quote inside the clause that scores (a learned start and end, tools/qa/span.py) is the evidence
-span; the deterministic rules' gates still apply
+The clause that scores is the evidence span; the deterministic rules' gates still apply
 (tools/qa/rules.py) and what the rules already found is not added twice.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from tools.qa.span import SpanModel
-from tools.qa.words import words
+import jieba
 
 #: rules the classifier may add (the four an inspector recognises by meaning)
 CLASSIFIER_RULES = ("rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff")
@@ -47,19 +47,22 @@ def clauses(text: str) -> list[Clause]:
     return out
 
 
-def positioned_features(clause: str) -> list[tuple[str, int, int]]:
-    """Every feature occurrence of one clause with the characters it covers (clause offsets): char
-    n-grams (with clause-boundary marks, which cover no character) and jieba words."""
-    marked = f"^{clause}$"
-    out = [(f"c:{marked[i:i + n]}", max(0, i - 1), min(len(clause), i - 1 + n))
-           for n in (1, 2, 3) for i in range(len(marked) - n + 1) if marked[i:i + n] not in ("^", "$")]
-    return out + [(f"w:{w}", a, b) for w, a, b in words(clause) if w.strip()]
+@lru_cache(maxsize=1)
+def _jieba_ready() -> bool:
+    """jieba builds its prefix dictionary on first use (about a second), never at import time."""
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return True
 
 
 def features(clause: str) -> set[str]:
     """Binary features of one clause: char n-grams (with clause-boundary marks) and jieba words.
     (Words of the rest of the turn as context were tried and added nothing out of fold.)"""
-    return {f for f, _, _ in positioned_features(clause)}
+    _jieba_ready()
+    marked = f"^{clause}$"
+    out = {f"c:{marked[i:i + n]}" for n in (1, 2, 3) for i in range(len(marked) - n + 1)
+           if marked[i:i + n] not in ("^", "$")}
+    return out | {f"w:{w}" for w in jieba.lcut(clause) if w.strip()}
 
 
 @dataclass
@@ -73,49 +76,33 @@ class RuleModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A clause that clears a rule's threshold, the quote inside it (turn offsets) and its probability."""
-    clause: Clause
-    evidence: Clause
-    probability: float
-
-
 class ClauseClassifier:
-    """The per-rule models of one artefact (and its evidence-span model); ``hits`` scores one agent turn."""
+    """The per-rule models of one artefact; ``hits`` scores one agent turn."""
 
-    def __init__(self, models: dict[str, RuleModel], meta: dict | None = None, span: SpanModel | None = None):
+    def __init__(self, models: dict[str, RuleModel], meta: dict | None = None):
         unknown = set(models) - set(CLASSIFIER_RULES)
         if unknown:
             raise ValueError(f"QA classifier: unknown rules {sorted(unknown)}; known: {list(CLASSIFIER_RULES)}")
-        self.models, self.meta, self.span = models, meta or {}, span
+        self.models, self.meta = models, meta or {}
 
     @classmethod
     def from_file(cls, path: Path) -> "ClauseClassifier":
         data = json.loads(path.read_text(encoding="utf-8"))
         models = {rule: RuleModel(float(m["intercept"]), {k: float(v) for k, v in m["weights"].items()},
                                   float(m["threshold"])) for rule, m in data["rules"].items()}
-        return cls(models, data.get("meta"), SpanModel.from_dict(data["span"]) if data.get("span") else None)
+        return cls(models, data.get("meta"))
 
     def to_dict(self) -> dict:
-        out = {"meta": self.meta, "rules": {r: {"intercept": m.intercept, "threshold": m.threshold,
-                                                 "weights": m.weights} for r, m in self.models.items()}}
-        return out | ({"span": self.span.to_dict()} if self.span else {})
+        return {"meta": self.meta, "rules": {r: {"intercept": m.intercept, "threshold": m.threshold,
+                                                  "weights": m.weights} for r, m in self.models.items()}}
 
-    def hits(self, text: str) -> dict[str, Hit]:
-        """For each rule whose model clears its threshold on a clause of ``text``: the best clause, its
-        probability, and the quote inside it (the span model's; the whole clause without one)."""
-        best: dict[str, tuple[Clause, float]] = {}
+    def hits(self, text: str) -> dict[str, tuple[Clause, float]]:
+        """For each rule whose model clears its threshold on a clause of ``text``: the best clause and its probability."""
+        out: dict[str, tuple[Clause, float]] = {}
         for c in clauses(text):
             feats = features(c.text)
             for rule, model in self.models.items():
                 p = model.probability(feats)
-                if p >= model.threshold and (rule not in best or p > best[rule][1]):
-                    best[rule] = (c, p)
-        return {rule: Hit(c, self._quote(c, rule), p) for rule, (c, p) in best.items()}
-
-    def _quote(self, c: Clause, rule: str) -> Clause:
-        if self.span is None:
-            return c
-        a, b = self.span.narrow(c.text, rule)
-        return Clause(c.start + a, c.start + b, c.text[a:b])
+                if p >= model.threshold and (rule not in out or p > out[rule][1]):
+                    out[rule] = (c, p)
+        return out

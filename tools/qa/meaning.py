@@ -1,7 +1,7 @@
 """What the QA inspector recognises by meaning, on top of the rubric's deterministic detectors (issue #19).
 
 Two optional sources add findings the lexicons and patterns miss: the shipped clause classifiers
-(tools/qa/classifier.py; evidence = the quote inside the clause that scored, tools/qa/span.py) and the e5 similarity to labelled
+(tools/qa/classifier.py; evidence = the clause that scored) and the e5 similarity to labelled
 exemplars (tools/qa/semantic.py; evidence = the whole turn). Both pass the same gates as the
 deterministic rules (a refused hand-off needs the customer's request before it and no transfer
 after; deflection counts only in a complete dialog with no hand-off after it), and a rule already
@@ -50,18 +50,16 @@ def classifier_findings(dialog: Dialog, ctx: RuleContext, found: set[str]) -> li
     rules = {r.id: r for r in ctx.rubric.rules}
     out: list[Finding] = []
     for i in agent_turns(dialog):
-        for rule_id, hit in ctx.classifier.hits(dialog.turns[i].text).items():  # type: ignore[union-attr]
+        for rule_id, (clause, p) in ctx.classifier.hits(dialog.turns[i].text).items():  # type: ignore[union-attr]
             if rule_id in found or rule_id not in rules or not gate_open(dialog, rules[rule_id], ctx, i):
                 continue
-            # negation is read on the whole clause: 「不能保证一定赚钱」's quote may be 「一定赚钱」
-            if contains_any(hit.clause.text, rules[rule_id].detector.param("classifier_negated_by", [])):
+            if contains_any(clause.text, rules[rule_id].detector.param("classifier_negated_by", [])):
                 continue
             found.add(rule_id)
-            span = (hit.evidence.start, hit.evidence.end)
-            out.append(make_finding(rules[rule_id], f"语义判断“{hit.evidence.text}”（分类器概率 {hit.probability:.2f}）",
-                                    dialog, i, span))
+            out.append(make_finding(rules[rule_id], f"语义判断“{clause.text}”（分类器概率 {p:.2f}）", dialog, i,
+                                    (clause.start, clause.end)))
             if rule_id == "forbidden_promise" and "disclosure" in rules and "disclosure" not in found:
-                extra = _missing_disclosure(dialog, ctx, rules["disclosure"], i, span)
+                extra = _missing_disclosure(dialog, ctx, rules["disclosure"], i, (clause.start, clause.end))
                 if extra is not None:
                     found.add("disclosure")
                     out.append(extra)

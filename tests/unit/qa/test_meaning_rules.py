@@ -71,24 +71,6 @@ def test_the_fresh_dataset_labels_real_spans():
     assert [json.loads(x) for x in OUT.read_text(encoding="utf-8").splitlines()] == cases  # committed = built
 
 
-def test_rounds_7_and_8_quote_the_agent_in_4_to_15_characters():
-    """The fresh training rounds (issue #19, qa-recall2): ≥ 45 violating dialogs per rule, ≥ 60 clean, both
-    channels; each classifier rule's evidence is an agent's words of 4-15 characters."""
-    from collections import Counter
-
-    from eval.qa_compliance_cases import build
-
-    fresh = [c for c in build() if c["tags"]["variant"] in ("round7", "round8")]
-    per_rule = Counter(r for c in fresh for r in c["expected"]["rules"])
-    assert all(per_rule[r] >= 45 for r in ("rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff"))
-    assert sum(not c["expected"]["rules"] for c in fresh) >= 60
-    assert {c["input"]["channel"] for c in fresh} == {"bot", "human"}
-    for c in fresh:
-        for ev in c["expected"]["evidence"]:
-            assert c["input"]["turns"][ev["turn"]]["role"] == "agent"
-            assert ev["rule"] == "disclosure" or 4 <= len(ev["text"]) <= 15, (c["id"], ev["text"])
-
-
 def test_span_overlap():
     from eval.suites.qa_inspection import span_overlap
 
