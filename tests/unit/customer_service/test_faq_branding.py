@@ -13,16 +13,12 @@ import json
 from types import SimpleNamespace
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from agents.customer_service.build import build_deps
 from agents.customer_service.suggest import suggestion_text
 from agents.customer_service.schemas import Suggestion
 from kb.faq_scope import Branding, BrandingError, check_branding, load_scope
-from server.api import kb as kb_api
-from server.ratelimit import RateLimiter
-from server.security import ApiKeys
 from tests.unit.customer_service.conftest import ask
 from tests.unit.customer_service.test_faq_replace import setup  # noqa: F401 - the fixture
 from tests.unit.kb.fakes import HashEmbedder
@@ -144,18 +140,14 @@ def test_service_number_shapes_accepted(bank, hotline):
 
 
 def test_api_bad_branding_is_a_422_naming_the_body_field_and_writes_nothing(tmp_path):
-    from tests.unit.kb.test_faq_import import ROWS, STAFF_KEY, write_csv
+    from tests.unit.kb.test_faq_import import ROWS, STAFF_KEY, kb_api_app, write_csv
     from kb.service import KnowledgeBase
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     kb = KnowledgeBase(index_dir=tmp_path / "index", corpus_dir=corpus, embedder=HashEmbedder(), collection="test-brand")
-    app = FastAPI()
-    app.include_router(kb_api.router)
-    app.state.services = SimpleNamespace(kb=kb, settings=SimpleNamespace(data_dir=tmp_path / "var"),
-                                         forget_corpus=lambda: None)
-    app.state.api_keys = ApiKeys(f"{STAFF_KEY}:staff:unit")
-    app.state.rate_limiter = RateLimiter(100_000)
+    app = kb_api_app(SimpleNamespace(kb=kb, settings=SimpleNamespace(data_dir=tmp_path / "var"),
+                                     forget_corpus=lambda: None))
     data = write_csv(tmp_path / "bank.csv", ROWS).read_bytes()
     with TestClient(app, headers={"X-API-Key": STAFF_KEY}) as c:
         for form, field in [({"replace": "true", "hotline": "call us"}, "body.hotline"),

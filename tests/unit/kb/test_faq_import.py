@@ -228,15 +228,21 @@ def test_cli_import_faq_then_ingest_and_errors_by_row(cli, tmp_path):
     assert _run(app, "kb", "import-faq", "/no/such.csv")[0] == 2
 
 
+def kb_api_app(services: SimpleNamespace, keys: str = f"{STAFF_KEY}:staff:unit") -> FastAPI:
+    """The kb router alone over ``services``, with these API keys and no effective rate limit."""
+    app = FastAPI()
+    app.include_router(kb_api.router)
+    app.state.services = services
+    app.state.api_keys = ApiKeys(keys)
+    app.state.rate_limiter = RateLimiter(100_000)
+    return app
+
+
 def test_api_faq_import_staff_only_with_row_errors(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     kb = KnowledgeBase(index_dir=tmp_path / "index", corpus_dir=corpus, embedder=HashEmbedder(), collection="test-import")
-    app = FastAPI()
-    app.include_router(kb_api.router)
-    app.state.services = SimpleNamespace(kb=kb)
-    app.state.api_keys = ApiKeys(f"{STAFF_KEY}:staff:unit\ncust-key-0013:c1")
-    app.state.rate_limiter = RateLimiter(100_000)
+    app = kb_api_app(SimpleNamespace(kb=kb), f"{STAFF_KEY}:staff:unit\ncust-key-0013:c1")
     data = write_csv(tmp_path / "bank.csv", ROWS).read_bytes()
     with TestClient(app, headers={"X-API-Key": STAFF_KEY}) as c:
         assert c.post("/v1/kb/faq/import", files={"file": ("bank.csv", data)},
@@ -263,12 +269,8 @@ def test_api_faq_import_replace_records_the_scope_and_refreshes_the_bot(tmp_path
     corpus.mkdir()
     kb = KnowledgeBase(index_dir=tmp_path / "index", corpus_dir=corpus, embedder=HashEmbedder(), collection="test-import")
     forgotten = []
-    app = FastAPI()
-    app.include_router(kb_api.router)
-    app.state.services = SimpleNamespace(kb=kb, settings=SimpleNamespace(data_dir=tmp_path / "var"),
-                                         forget_corpus=lambda: forgotten.append(True))
-    app.state.api_keys = ApiKeys(f"{STAFF_KEY}:staff:unit")
-    app.state.rate_limiter = RateLimiter(100_000)
+    app = kb_api_app(SimpleNamespace(kb=kb, settings=SimpleNamespace(data_dir=tmp_path / "var"),
+                                     forget_corpus=lambda: forgotten.append(True)))
     data = write_csv(tmp_path / "bank.csv", ROWS).read_bytes()
     with TestClient(app, headers={"X-API-Key": STAFF_KEY}) as c:
         plain = c.post("/v1/kb/faq/import", files={"file": ("bank.csv", data)}, data={"name": "jining"})
