@@ -20,7 +20,7 @@ from eval.suite import LLM_JUDGE_SUFFIX, CaseResult, Outcome, Suite
 from tools.qa.dialogs import dialog_from_obj
 
 #: dataset variants written after all tuning (issue #19), reported on their own
-HELDOUT_VARIANTS = ("heldout", "heldout2", "heldout3", "heldout4")
+HELDOUT_VARIANTS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")
 SUGGESTION_PRECISION = "suggestion_precision" + LLM_JUDGE_SUFFIX
 
 
@@ -100,7 +100,7 @@ class QaComplianceSuite(QaInspectionSuite):
 
     def summarize(self, results: list[CaseResult]) -> dict[str, float]:
         """As qa_inspection, plus the figures of the dialogs written after all tuning (variants
-        ``heldout``, ``heldout2``, ``heldout3``, ``heldout4``): micro and per-rule P/R and the evidence
+        ``heldout``, ``heldout2``–``heldout5``): micro and per-rule P/R and the evidence
         overlap of each — the rules and the classifier were fitted to the rest, so these are the figures to trust."""
         out = super().summarize(results)
         for variant in HELDOUT_VARIANTS:
@@ -122,13 +122,13 @@ class QaComplianceSuite(QaInspectionSuite):
 class QaComplianceHeldoutSuite(QaComplianceSuite):
     """Only the held-out dialogs of issue #19: round 3 of qa_compliance_dialogs.jsonl (variant
     ``heldout``, 25) and qa_compliance_heldout.jsonl — the second held-out set (``heldout2``, written
-    before the classifier), the third (``heldout3``, written before its second iteration) and the fourth
-    (``heldout4``, written by an independent author before the improved classifier was measured). Never
-    used to train or tune it. Headline per-rule P/R are over all of them."""
+    before the classifier), the third (``heldout3``, written before its second iteration), the fourth
+    (``heldout4``) and the fifth (``heldout5``), each written by an independent author before the improved
+    classifier was measured on it. Never used to train or tune it. Headline per-rule P/R are over all of them."""
 
     name = "qa_compliance_heldout"
     dataset = "qa_compliance_heldout.jsonl"
-    description = "质检（按语义）held-out only: round 3 + held-out sets 2–4 — per-rule P/R, overlap"
+    description = "质检（按语义）held-out only: round 3 + held-out sets 2–5 — per-rule P/R, overlap"
 
     def load_cases(self, ctx):
         old = [c for c in load_cases(DATASETS_DIR / QaComplianceSuite.dataset) if c.tags.variant == "heldout"]

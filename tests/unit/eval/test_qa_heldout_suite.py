@@ -16,7 +16,7 @@ def test_the_second_held_out_set_is_built_as_committed_with_real_spans():
 
     cases = build()
     assert len(cases) >= 60 and len({c["id"] for c in cases}) == len(cases)
-    assert {c["tags"]["variant"] for c in cases} == {"heldout2", "heldout3", "heldout4"}
+    assert {c["tags"]["variant"] for c in cases} == {"heldout2", "heldout3", "heldout4", "heldout5"}
     assert sum(c["tags"]["variant"] == "heldout2" for c in cases) >= 60
     assert sum(not c["expected"]["rules"] for c in cases) >= 15  # clean near-misses
     assert {"bot", "human"} == {c["input"]["channel"] for c in cases}
@@ -37,7 +37,7 @@ def test_the_fourth_set_meets_its_brief_and_leaves_the_earlier_rows_as_they_were
     cases = build()
     four = [c for c in cases if c["tags"]["variant"] == "heldout4"]
     assert len(four) >= 130 and len({c["id"] for c in cases}) == len(cases)
-    assert cases[:len(CASES) + len(CASES3)] == [c for c in cases if c["tags"]["variant"] != "heldout4"]
+    assert cases[:len(CASES) + len(CASES3)] == [c for c in cases if c["tags"]["variant"] in ("heldout2", "heldout3")]
     for rule in ("rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff"):
         assert sum(rule in c["expected"]["rules"] for c in four) >= 24, rule
     assert sum("disclosure" in c["expected"]["rules"] for c in four) >= 10
@@ -53,7 +53,45 @@ def test_the_fourth_set_meets_its_brief_and_leaves_the_earlier_rows_as_they_were
             assert turns[ev["turn"]]["text"][ev["start"]:ev["end"]] == ev["text"] and ev["text"]
         assert sorted({ev["rule"] for ev in c["expected"]["evidence"]}) == c["expected"]["rules"]
     rows = OUT.read_text(encoding="utf-8").splitlines()
-    assert [json.loads(x) for x in rows[-len(four):]] == four
+    start = len(CASES) + len(CASES3)
+    assert [json.loads(x) for x in rows[start:start + len(four)]] == four
+
+
+def test_the_fifth_set_meets_its_brief_and_is_appended_after_the_fourth():
+    """heldout5 (a third independent author): ≥ 120 dialogs, ≥ 22 per rule caught by meaning, ≥ 10 missing
+    disclosures, ≥ 28 clean near-misses, both channels, multi-turn, unique ids, every span the agent's own
+    words — and the rows of heldout2–4 come first, unchanged, so appending it rewrote none of them."""
+    from eval.qa_compliance_heldout_cases import CASES, CASES3, CASES4, CASES5, OUT, build
+
+    cases = build()
+    five = [c for c in cases if c["tags"]["variant"] == "heldout5"]
+    earlier = len(CASES) + len(CASES3) + len(CASES4)
+    assert len(five) == len(CASES5) >= 120 and cases[earlier:] == five
+    assert len({c["id"] for c in cases}) == len(cases)
+    for rule in ("rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff"):
+        assert sum(rule in c["expected"]["rules"] for c in five) >= 22, rule
+    assert sum("disclosure" in c["expected"]["rules"] for c in five) >= 10
+    assert sum(not c["expected"]["rules"] for c in five) >= 28
+    assert sum(len(c["expected"]["rules"]) > 1 for c in five) >= 5  # several violations in one dialog
+    assert {"bot", "human"} == {c["input"]["channel"] for c in five}
+    assert sum(len(c["input"]["turns"]) > 5 for c in five) >= 30  # violations in a later agent turn too
+    assert all("安澜银行" in c["input"]["turns"][0]["text"] for c in five)  # its own greetings
+    for c in five:
+        turns = c["input"]["turns"]
+        assert turns[0]["role"] == turns[-1]["role"] == "agent"
+        for ev in c["expected"]["evidence"]:
+            assert turns[ev["turn"]]["role"] == "agent" and 0 < ev["turn"] < len(turns) - 1
+            assert turns[ev["turn"]]["text"][ev["start"]:ev["end"]] == ev["text"] and ev["text"]
+        assert sorted({ev["rule"] for ev in c["expected"]["evidence"]}) == c["expected"]["rules"]
+    rows = OUT.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x) for x in rows[earlier:]] == five
+
+
+def test_a_heldout5_label_quoting_only_the_customer_is_refused():
+    from eval.qa_compliance_heldout_cases import _case
+
+    with pytest.raises(ValueError, match="in no turn"):
+        _case(400, "handoff_refused", ["我要人工", "您稍等。", "不转就算了"], [("handoff_refused", "不转就算了")], "heldout5")
 
 
 def test_a_label_quoting_no_agent_turn_is_refused():
@@ -68,7 +106,7 @@ def test_the_suite_runs_round_3_and_the_second_set():
     variants = [c.tags.variant for c in cases]
     assert variants.count("heldout") == 25
     held = len(load_cases(DATASETS_DIR / "qa_compliance_heldout.jsonl"))
-    assert variants.count("heldout2") + variants.count("heldout3") + variants.count("heldout4") == held
+    assert sum(variants.count(f"heldout{k}") for k in range(2, 6)) == held
 
 
 def _result(cid: str, variant: str, expected: list[str], predicted: list[str], overlap: float | None) -> CaseResult:
