@@ -1,6 +1,6 @@
 """Train the QA inspector's clause classifiers: ``python -m eval.qa_classifier_train`` (issue #19).
 
-Training/dev data only: the qa_compliance dialogs of rounds 1, 2, 4, 5 and 6 (never variant ``heldout``,
+Training/dev data only: the qa_compliance dialogs of rounds 1, 2, 4–9 (never variant ``heldout``,
 never eval/datasets/qa_compliance_heldout.jsonl), the qa_inspection dialogs, and the approved FAQ
 answers of the corpus as clean sentences. A clause of an agent turn is a positive for a rule when it
 overlaps that rule's labelled evidence; every clause of a turn with no label of the rule is a
@@ -34,7 +34,7 @@ TARGET_PRECISION = 0.9
 C = 8.0  # grouped 5-fold CV on the training clauses: mean recall at precision 0.9 was 0.498 at C=2, 0.532 at C=8 and 32
 #: weights smaller than this are dropped from the artefact (they move no probability measurably)
 MIN_WEIGHT = 0.02
-TRAIN_SOURCES = (("qa_compliance_dialogs.jsonl", {"round2", "round4", "round5", "round6", "bot", "human"}), ("qa_dialogs.jsonl", None))
+TRAIN_SOURCES = (("qa_compliance_dialogs.jsonl", {"round2", "round4", "round5", "round6", "round7", "round8", "round9", "bot", "human"}), ("qa_dialogs.jsonl", None))
 HELDOUT_FILES = ("qa_compliance_heldout.jsonl",)
 
 
