@@ -35,7 +35,7 @@ from tools.qa.classifier import CLASSIFIER_RULES, ClauseClassifier, RuleModel, c
 SEED = 19
 TARGET_PRECISION = 0.9
 #: iteration 4: rules held to a stricter out-of-fold precision (deflection over-fired on another author's wording)
-TARGET_PRECISION_BY_RULE: dict[str, float] = {}
+TARGET_PRECISION_BY_RULE: dict[str, float] = {"unresolved_no_handoff": 0.95}
 #: thresholds tried, low to high (up to 0.99: with rounds 7-9 a target is often reached only above 0.95)
 THRESHOLD_GRID = tuple(round(float(t), 3) for t in np.arange(0.5, 0.9501, 0.01)) + (0.96, 0.97, 0.98, 0.985, 0.99)
 C = 8.0  # grouped 5-fold CV on the training clauses: mean recall at precision 0.9 was 0.498 at C=2, 0.532 at C=8 and 32
