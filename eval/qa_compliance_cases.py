@@ -15,6 +15,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from eval.qa_compliance_round7 import ROUND7
+from eval.qa_compliance_round8 import ROUND8
+from eval.qa_compliance_round9 import ROUND9
+
 OUT = Path(__file__).resolve().parent / "datasets" / "qa_compliance_dialogs.jsonl"
 GREETINGS = ["您好，禾信银行客服，很高兴为您服务。", "您好，这里是禾信银行，请问有什么可以帮您？",
              "您好，我是禾信银行智能客服，请问有什么可以帮您？", "下午好，禾信银行客服为您服务。"]
@@ -440,6 +444,26 @@ def _case(i: int, group: str, variant: str | None, question: str, reply: str, la
             "tags": {"difficulty": "hard", "category": group, "variant": variant or dialog["channel"]}}
 
 
+def _multi_case(i: int, group: str, variant: str, turns: list[str], labels: list) -> dict:
+    """Rounds 7–9: a conversation of several exchanges (customer first, ending with the customer)
+    between the greeting and the closing; evidence is the first agent turn quoting the words."""
+    cid = f"qac_{i:03d}"
+    channel = "bot" if i % 2 else "human"
+    body = [{"role": "customer" if k % 2 == 0 else "agent", "text": t} for k, t in enumerate(turns)]
+    dialog = {"id": cid, "channel": channel, "complete": True,
+              "turns": [{"role": "agent", "text": GREETINGS[i % len(GREETINGS)]}, *body,
+                        {"role": "agent", "text": CLOSINGS[i % len(CLOSINGS)]}]}
+    evidence = []
+    for rule, words in labels:
+        turn = next((k for k, t in enumerate(dialog["turns"]) if k > 0 and t["role"] == "agent" and words in t["text"]), None)
+        if turn is None:
+            raise ValueError(f"{cid}: no agent turn quotes the {rule} evidence {words!r}")
+        start = dialog["turns"][turn]["text"].index(words)
+        evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
+    return {"id": cid, "input": dialog, "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
+            "tags": {"difficulty": "hard", "category": group, "variant": variant}}
+
+
 def build() -> list[dict]:
     rows: list[tuple] = [(g, None, *r) for g, group in (("attitude_blame", BLAME), ("promise", PROMISE),
                                                      ("handoff_refused", REFUSE), ("deflection", DEFLECT))
@@ -448,7 +472,10 @@ def build() -> list[dict]:
     rows += [("clean_lookalike", None, q, reply, [], follow) for q, reply, follow in CLEAN]
     rows += [(r[0], variant, *r[1:]) for variant, group in (("round4", ROUND4), ("round5", ROUND5), ("round6", ROUND6))
              for r in group]  # appended: the ids of rounds 1-3 stay as they were
-    return [_case(i, *row) for i, row in enumerate(rows, start=1)]
+    cases = [_case(i, *row) for i, row in enumerate(rows, start=1)]
+    multi = [(variant, *r) for variant, group in (("round7", ROUND7), ("round8", ROUND8), ("round9", ROUND9)) for r in group]
+    return cases + [_multi_case(i, group, variant, turns, labels)
+                    for i, (variant, group, turns, labels) in enumerate(multi, start=len(cases) + 1)]
 
 
 def main() -> int:

@@ -17,7 +17,8 @@ from tools.cs.phrases import contains_any, find_phrases
 from tools.cs.policy import QaRule
 from tools.qa.dialogs import Dialog
 from tools.qa.models import Finding
-from tools.qa.rules import RuleContext, agent_turns, compiled, make_finding, run_rules
+from tools.qa.requests import request_before
+from tools.qa.rules import RuleContext, agent_turns, make_finding, run_rules
 
 
 def inspect_rules(dialog: Dialog, ctx: RuleContext) -> list[Finding]:
@@ -36,10 +37,7 @@ def gate_open(dialog: Dialog, rule: QaRule, ctx: RuleContext, i: int) -> bool:
     turns, det = dialog.turns, rule.detector
     later = " ".join(t.text for t in turns[i:] if t.role == "agent")
     if det.type == "handoff_refused":
-        prev = next((turns[j].text for j in range(i - 1, -1, -1) if turns[j].role == "customer"), "")
-        asks = compiled(tuple(det.param("request_patterns", [])))
-        asked = bool(find_phrases(prev, ctx.compliance.handoff.request_phrases)) or any(rx.search(prev) for rx in asks)
-        return asked and not contains_any(later, det.param("handoff_phrases", []))
+        return request_before(dialog, i, rule, ctx) and not contains_any(later, det.param("handoff_phrases", []))
     if det.type == "unresolved":
         return (dialog.complete or not det.param("only_complete")) and not contains_any(later, det.param("handoff_phrases", []))
     return True

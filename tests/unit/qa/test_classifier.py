@@ -148,3 +148,45 @@ def test_training_is_seeded_and_separates_the_classes():
     assert a.to_dict() == b.to_dict()
     model = a
     assert model.models["rude_language"].probability(features("你烦不烦")) > model.models["rude_language"].probability(features("请您稍候"))
+
+
+def test_thresholds_are_the_lowest_with_the_rules_target_precision():
+    """Iteration 4: a rule may be held to a stricter target; with none reachable the grid's top is kept."""
+    import numpy as np
+
+    from eval.qa_classifier_train import THRESHOLD_GRID, _threshold
+
+    probs = np.array([0.99, 0.97, 0.9, 0.8, 0.7, 0.6])
+    y = np.array([1, 1, 1, 0, 1, 0])
+    assert _threshold(probs, y, 0.9)[0] == 0.81  # 0.8 (a negative) would bring precision to 0.75
+    assert _threshold(probs, y, 0.8)[0] == 0.61  # 4 of 5 at 0.7
+    assert _threshold(np.array([0.995, 0.99]), np.array([0, 1]), 0.95)[0] == THRESHOLD_GRID[-1]
+
+
+def test_a_negated_clause_is_no_prediction_when_thresholds_are_chosen():
+    """「不能保证一定赚钱」 scores like a promise but meaning.py discards it: it must not cost the threshold precision."""
+    import numpy as np
+
+    from eval.qa_classifier_train import THRESHOLD_GRID, Sample, negated_by, oof_threshold, rule_data
+
+    samples = [Sample("a", "稳赚不赔", "", {"forbidden_promise"}, set()),
+               Sample("b", "不能保证一定赚钱", "", set(), set()),
+               Sample("c", "请您稍候", "", set(), set())]
+    feats = [dict.fromkeys(features(s.text), 1) for s in samples]
+    d = rule_data(samples, feats, "forbidden_promise", negated_by()["forbidden_promise"])
+    assert d.blocked.tolist() == [False, True, False]
+    threshold, stats = oof_threshold(d, np.array([0.8, 0.95, 0.1]), "forbidden_promise")
+    assert threshold == 0.5 and stats == {"precision": 1.0, "recall": 1.0}
+    d.blocked[:] = False  # counted, the disclaimer at 0.95 leaves no threshold with precision 0.9
+    assert oof_threshold(d, np.array([0.8, 0.95, 0.1]), "forbidden_promise") == (THRESHOLD_GRID[-1], {})
+
+
+def test_the_out_of_fold_check_inspects_only_training_dialogs():
+    from eval.qa_classifier_train import HELDOUT_FILES, training_cases
+    from eval.schema import DATASETS_DIR, load_cases
+
+    ids = {c.id for c in training_cases()}
+    held = {c.id for c in load_cases(DATASETS_DIR / "qa_compliance_dialogs.jsonl") if c.tags.variant == "heldout"}
+    held |= {c.id for f in HELDOUT_FILES for c in load_cases(DATASETS_DIR / f)}
+    assert held and not (ids & held)
+    assert {c.tags.variant for c in training_cases()} >= {"round7", "round8", "round9"}
