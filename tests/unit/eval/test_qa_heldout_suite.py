@@ -29,6 +29,25 @@ def test_the_second_held_out_set_is_built_as_committed_with_real_spans():
     assert [json.loads(x) for x in OUT.read_text(encoding="utf-8").splitlines()] == cases
 
 
+def _assert_brief(cases: list[dict], per_rule: int, clean: int) -> None:
+    """What every independent author's set was asked for: ``per_rule`` dialogs for each rule caught by
+    meaning, ≥ 10 missing disclosures, ``clean`` near-misses, some dialogs with several violations, both
+    channels, and every evidence span the agent's own words inside a middle turn, one per labelled rule."""
+    for rule in ("rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff"):
+        assert sum(rule in c["expected"]["rules"] for c in cases) >= per_rule, rule
+    assert sum("disclosure" in c["expected"]["rules"] for c in cases) >= 10
+    assert sum(not c["expected"]["rules"] for c in cases) >= clean
+    assert sum(len(c["expected"]["rules"]) > 1 for c in cases) >= 5  # several violations in one dialog
+    assert {"bot", "human"} == {c["input"]["channel"] for c in cases}
+    for c in cases:
+        turns = c["input"]["turns"]
+        assert turns[0]["role"] == turns[-1]["role"] == "agent"
+        for ev in c["expected"]["evidence"]:
+            assert turns[ev["turn"]]["role"] == "agent" and 0 < ev["turn"] < len(turns) - 1
+            assert turns[ev["turn"]]["text"][ev["start"]:ev["end"]] == ev["text"] and ev["text"]
+        assert sorted({ev["rule"] for ev in c["expected"]["evidence"]}) == c["expected"]["rules"]
+
+
 def test_the_fourth_set_meets_its_brief_and_leaves_the_earlier_rows_as_they_were():
     """heldout4 (independent author): ≥ 130 dialogs, ≥ 24 per rule caught by meaning, ≥ 10 missing
     disclosures, ≥ 30 clean near-misses, both channels, every span the agent's own words."""
@@ -38,20 +57,8 @@ def test_the_fourth_set_meets_its_brief_and_leaves_the_earlier_rows_as_they_were
     four = [c for c in cases if c["tags"]["variant"] == "heldout4"]
     assert len(four) >= 130 and len({c["id"] for c in cases}) == len(cases)
     assert cases[:len(CASES) + len(CASES3)] == [c for c in cases if c["tags"]["variant"] in ("heldout2", "heldout3")]
-    for rule in ("rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff"):
-        assert sum(rule in c["expected"]["rules"] for c in four) >= 24, rule
-    assert sum("disclosure" in c["expected"]["rules"] for c in four) >= 10
-    assert sum(not c["expected"]["rules"] for c in four) >= 30
-    assert sum(len(c["expected"]["rules"]) > 1 for c in four) >= 5  # several violations in one dialog
-    assert {"bot", "human"} == {c["input"]["channel"] for c in four}
+    _assert_brief(four, per_rule=24, clean=30)
     assert any(len(c["input"]["turns"]) > 5 for c in four)  # multi-turn, not only one exchange
-    for c in four:
-        turns = c["input"]["turns"]
-        assert turns[0]["role"] == turns[-1]["role"] == "agent"
-        for ev in c["expected"]["evidence"]:
-            assert turns[ev["turn"]]["role"] == "agent" and 0 < ev["turn"] < len(turns) - 1
-            assert turns[ev["turn"]]["text"][ev["start"]:ev["end"]] == ev["text"] and ev["text"]
-        assert sorted({ev["rule"] for ev in c["expected"]["evidence"]}) == c["expected"]["rules"]
     rows = OUT.read_text(encoding="utf-8").splitlines()
     start = len(CASES) + len(CASES3)
     assert [json.loads(x) for x in rows[start:start + len(four)]] == four
@@ -68,21 +75,9 @@ def test_the_fifth_set_meets_its_brief_and_is_appended_after_the_fourth():
     earlier = len(CASES) + len(CASES3) + len(CASES4)
     assert len(five) == len(CASES5) >= 120 and cases[earlier:] == five
     assert len({c["id"] for c in cases}) == len(cases)
-    for rule in ("rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff"):
-        assert sum(rule in c["expected"]["rules"] for c in five) >= 22, rule
-    assert sum("disclosure" in c["expected"]["rules"] for c in five) >= 10
-    assert sum(not c["expected"]["rules"] for c in five) >= 28
-    assert sum(len(c["expected"]["rules"]) > 1 for c in five) >= 5  # several violations in one dialog
-    assert {"bot", "human"} == {c["input"]["channel"] for c in five}
+    _assert_brief(five, per_rule=22, clean=28)
     assert sum(len(c["input"]["turns"]) > 5 for c in five) >= 30  # violations in a later agent turn too
     assert all("安澜银行" in c["input"]["turns"][0]["text"] for c in five)  # its own greetings
-    for c in five:
-        turns = c["input"]["turns"]
-        assert turns[0]["role"] == turns[-1]["role"] == "agent"
-        for ev in c["expected"]["evidence"]:
-            assert turns[ev["turn"]]["role"] == "agent" and 0 < ev["turn"] < len(turns) - 1
-            assert turns[ev["turn"]]["text"][ev["start"]:ev["end"]] == ev["text"] and ev["text"]
-        assert sorted({ev["rule"] for ev in c["expected"]["evidence"]}) == c["expected"]["rules"]
     rows = OUT.read_text(encoding="utf-8").splitlines()
     assert [json.loads(x) for x in rows[earlier:]] == five
 
