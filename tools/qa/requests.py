@@ -4,7 +4,7 @@ A refusal only counts after a request, so the request detector bounds the rule's
 in many ways besides 「转人工」: for a role (主管, 领导, 经理, 负责人, 专员, 行长), for someone with
 authority (能做主的, 能拍板的, 有权限的), for "another person", or in English ("your manager"). The
 bot's request phrases (cs_compliance ``handoff.request_phrases``) and the rubric's ``request_patterns``
-say which (the deterministic rule in tools/qa/rules.py reads the same lists for the turn just
+say which (``rules.asks_for_human``, the same check the deterministic rule makes on the turn just
 before a refusal); here they gate the findings by meaning. A request
 also stays open across a clarifying exchange (「我要人工」「您先说什么事」「信用卡的事」「人工也一样」):
 the rubric's ``request_lookback`` customer turns are searched, stopping at an agent turn that hands off.
@@ -12,17 +12,10 @@ the rubric's ``request_lookback`` customer turns are searched, stopping at an ag
 
 from __future__ import annotations
 
-from tools.cs.phrases import contains_any, find_phrases
+from tools.cs.phrases import contains_any
 from tools.cs.policy import QaRule
 from tools.qa.dialogs import Dialog
-from tools.qa.rules import RuleContext, compiled
-
-
-def asks_for_human(text: str, rule: QaRule, ctx: RuleContext) -> bool:
-    """One customer turn asks for a human (any of the request phrases or patterns)."""
-    if find_phrases(text, ctx.compliance.handoff.request_phrases):
-        return True
-    return any(rx.search(text) for rx in compiled(tuple(rule.detector.param("request_patterns", []))))
+from tools.qa.rules import RuleContext, asks_for_human
 
 
 def request_before(dialog: Dialog, i: int, rule: QaRule, ctx: RuleContext) -> bool:

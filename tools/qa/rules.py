@@ -131,16 +131,22 @@ def rude_phrase(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]
                                                              + _pattern_spans(text, patterns, "rude")), "不当用语")
 
 
+def asks_for_human(text: str, rule: QaRule, ctx: RuleContext) -> bool:
+    """One customer turn asks for a human: the bot's request phrases (cs_compliance
+    ``handoff.request_phrases``) or the rubric's ``request_patterns`` of the hand-off rule."""
+    if find_phrases(text, ctx.compliance.handoff.request_phrases):
+        return True
+    return any(rx.search(text) for rx in compiled(tuple(rule.detector.param("request_patterns", []))))
+
+
 def handoff_refused(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     """The customer asked for a human and the next agent turn refused or brushed it off, and no
     agent turn after it hands over (转接, 回电, 工单…)."""
-    requests = ctx.compliance.handoff.request_phrases
-    asks = compiled(tuple(rule.detector.param("request_patterns", [])))
     refusals = compiled(tuple(rule.detector.param("refusal_patterns", [])))
     handoff = rule.detector.param("handoff_phrases", [])
     turns = dialog.turns
     for i, t in enumerate(turns):
-        if t.role != "customer" or not (find_phrases(t.text, requests) or any(rx.search(t.text) for rx in asks)):
+        if t.role != "customer" or not asks_for_human(t.text, rule, ctx):
             continue
         nxt = next((j for j in range(i + 1, len(turns)) if turns[j].role == "agent"), None)
         if nxt is None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.qa.conftest import C, G, dialog
-from tools.qa.requests import asks_for_human, request_before
+from tools.qa.requests import request_before
+from tools.qa.rules import asks_for_human
 
 
 @pytest.fixture(scope="module")
