@@ -42,7 +42,7 @@ def fold_classifiers(samples: list, fold_of: dict[str, int]) -> tuple[dict[int, 
         oof, fitted = np.full(len(d.keep), np.nan), {}
         for k in range(FOLDS):
             tr, te = np.where(fold != k)[0], np.where(fold == k)[0]
-            fitted[k] = T._fit(d.x[tr], d.y[tr])
+            fitted[k] = T.fit_rule(d.x[tr], d.y[tr])
             oof[te] = fitted[k].predict_proba(d.x[te])[:, 1]
         threshold, st = T.oof_threshold(d, oof, rule)
         stats[rule] = {"threshold": threshold, **{k: round(v, 3) for k, v in st.items()}}

@@ -93,7 +93,7 @@ def faq_samples() -> list[Sample]:
     return [Sample(f"faq:{f.id}", c.text, f.answer, set(), set()) for f in corpus.faqs for c in clauses(f.answer)]
 
 
-def _fit(x, y) -> LogisticRegression:
+def fit_rule(x, y) -> LogisticRegression:
     return LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=SEED).fit(x, y)
 
 
@@ -159,9 +159,9 @@ def train(samples: list[Sample], rules: tuple[str, ...] = CLASSIFIER_RULES) -> C
         groups = np.array([samples[i].group for i in d.keep])
         oof = np.zeros(len(d.keep))
         for tr, te in GroupKFold(n_splits=5).split(d.x, d.y, groups):
-            oof[te] = _fit(d.x[tr], d.y[tr]).predict_proba(d.x[te])[:, 1]
+            oof[te] = fit_rule(d.x[tr], d.y[tr]).predict_proba(d.x[te])[:, 1]
         threshold, stats = oof_threshold(d, oof, rule)
-        models[rule] = rule_model(_fit(d.x, d.y), d.names, threshold)
+        models[rule] = rule_model(fit_rule(d.x, d.y), d.names, threshold)
         cv[rule] = {"positives": int(d.y.sum()), "clauses": len(d.keep), "threshold": threshold,
                     "target_precision": target_for(rule), **{f"oof_{k}": round(v, 3) for k, v in stats.items()}}
     meta = {"trained_by": "eval.qa_classifier_train", "seed": SEED, "C": C, "target_precision": TARGET_PRECISION,
