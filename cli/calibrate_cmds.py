@@ -72,7 +72,7 @@ def register(kb_app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         result, record = calibrate_and_store(services, faq, log_questions, precision, seed, str(questions),
                                              lambda label, i, n: err.print(f"  {label}: {i}/{n}", highlight=False),
                                              confidence)
-        for line in result.lines(precision, confidence):
+        for line in result.lines():
             console.print(line, soft_wrap=True, highlight=False)
         scope, entries = faq.scope, faq.entries
         where = f"导入 {scope.name!r} 的 {len(entries)} 条 FAQ" if scope else f"全部 {len(entries)} 条 FAQ"

@@ -90,24 +90,27 @@ class Calibration:
     figures: dict[str, float]  # measured_figures() of the bot with the chosen threshold on the test half
     calibration_questions: int
     test_questions: int
+    target: float  # the precision asked for
+    confidence: float  # the one-sided confidence its lower bound was held to
+    seed: int  # of the calibration/test split
 
-    def record(self, entries: Sequence[FaqEntry], embedder_id: str | None, *, scope: str, target: float,
-               seed: int, questions: str, confidence: float = CONFIDENCE) -> ThresholdRecord:
+    def record(self, entries: Sequence[FaqEntry], embedder_id: str | None, *, scope: str,
+               questions: str) -> ThresholdRecord:
         """What kb/faq_threshold.py stores for the bot built afterwards."""
         return ThresholdRecord(
             threshold=self.choice.threshold, fingerprint=scope_fingerprint(entries, embedder_id), scope=scope,
-            entries=len(entries), embedder=embedder_id or "lexical", target_precision=target,
-            confidence=confidence, seed=seed,
+            entries=len(entries), embedder=embedder_id or "lexical", target_precision=self.target,
+            confidence=self.confidence, seed=self.seed,
             questions=questions, shipped_threshold=self.shipped,
             calibration={"questions": float(self.calibration_questions), "precision": round(self.choice.precision, 4),
-                         "precision_lower_bound": round(self.choice.lower_bound(confidence), 4),
+                         "precision_lower_bound": round(self.choice.lower_bound(self.confidence), 4),
                          "self_service_rate": round(self.choice.self_service, 4)},
             test={**{k: round(v, 4) for k, v in self.figures.items()},
                   "shipped_precision": round(self.shipped_test.precision, 4),
                   "shipped_self_service_rate": round(self.shipped_test.self_service, 4)})
 
-    def lines(self, target: float, confidence: float = CONFIDENCE) -> list[str]:
-        f, c, s = self.figures, self.choice, self.shipped_test
+    def lines(self) -> list[str]:
+        f, c, s, target, confidence = self.figures, self.choice, self.shipped_test, self.target, self.confidence
         chosen = "none reaches it: nothing is answered verbatim" if c.answered == 0 else f"{c.threshold:.3f}"
         return [f"calibration: {self.calibration_questions} questions; threshold for ≥ {target:.0%} precision at "
                 f"{confidence:.0%} confidence: {chosen} (precision {c.precision:.3f}, lower bound "
@@ -141,7 +144,7 @@ def calibrate(factory: BotFactory, questions: Sequence[Question], target: float 
         tuned.close()
     default = factory.params.threshold
     return Calibration(choice, default, operating_point(test_records, default), measured_figures(test_records),
-                       len(cal), len(test))
+                       len(cal), len(test), target, confidence, seed)
 
 
 def _step(progress: Callable[[str, int, int], None] | None, label: str) -> Callable[[int, int], None] | None:
@@ -175,8 +178,7 @@ def calibrate_and_store(services: Any, faq: CurrentFaq, questions: Sequence[Ques
     result = calibrate(factory, questions, target, seed, progress, confidence)
     embedder_id = getattr(embedder, "model_id", None) if embedder is not None else None
     record = save_threshold(services.settings.data_dir, result.record(
-        faq.entries, embedder_id, scope=faq.scope.name if faq.scope else "", target=target, seed=seed, questions=source,
-        confidence=confidence))
+        faq.entries, embedder_id, scope=faq.scope.name if faq.scope else "", questions=source))
     return result, record
 
 

@@ -186,4 +186,4 @@ def faq_calibrate(body: CalibrateRequest, request: Request) -> CalibrateResult:
                                          confidence=body.confidence)
     if hasattr(services, "forget_corpus"):
         services.forget_corpus()  # the bot is rebuilt on its next turn, with this threshold
-    return CalibrateResult(threshold=record, summary=result.lines(body.precision, body.confidence))
+    return CalibrateResult(threshold=record, summary=result.lines())
