@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import random
 import tempfile
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from bench._kb_common import SHARED_DATA
 from core.services import Services
 from core.settings import Settings
 from eval.batch_search import QueryRow, run_batch
-from eval.unionpay import CSV_PATH, load
+from eval.unionpay import CSV_PATH, benchmark_order, load
 
 
 def main() -> None:
@@ -52,8 +51,7 @@ def main() -> None:
     print(f"bank FAQ: {len(labels)} plain entries ({short_q} questions < 4 chars, {short_a} answers < 10 chars)")
     print(f"ingest: {report.summary()}")
     print(f"rejections={len(report.errors)} warnings={len(report.warnings)} by_source={kb.stats().by_source}")
-    random.seed(0)
-    random.shuffle(rows)
+    rows = benchmark_order(rows)
     queries = [QueryRow(query=r["question"], expected=r["label_std_question"]) for r in rows[:args.limit]]
     summary = run_batch(queries, lambda q: kb.search(q, k=5, source="unionpay"), work / "results.jsonl", 5)
     for line in summary.lines():

@@ -17,7 +17,6 @@ standard question, how many came from our FAQ (must be 0), and the p50 turn time
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import tempfile
 import time
@@ -27,7 +26,7 @@ from agents.customer_service.build import build_deps, scoped_faqs
 from agents.customer_service.service import CsService
 from bench._kb_common import SHARED_DATA
 from core.settings import PROJECT_ROOT
-from eval.unionpay import CSV_PATH, load
+from eval.unionpay import CSV_PATH, benchmark_order, load
 from kb.corpus import load_corpus
 from kb.faq_import import import_faq
 from kb.faq_scope import after_import
@@ -81,8 +80,7 @@ def main() -> None:
     deps = build_deps(ours, faqs=faqs)
     question_of = {e.id: e.question for e in deps.matcher.entries}
     our_ids = {e.id for e in ours.faqs}
-    random.seed(0)
-    random.shuffle(rows)
+    rows = benchmark_order(rows)
     bot = CsService(deps, work / "checkpoints.sqlite")
     verbatim = right = from_ours = 0
     times = []

@@ -17,14 +17,13 @@ log, chooses the threshold, prints the held-out figures beside the shipped thres
 from __future__ import annotations
 
 import argparse
-import random
 from pathlib import Path
 
 from bench._kb_common import SHARED_DATA
 from bench.faq_replace import timed_import, write_xls
 from core.settings import Settings
 from eval.kb_calibrate import write_log
-from eval.unionpay import CSV_PATH, load
+from eval.unionpay import CSV_PATH, benchmark_order, load
 from kb.faq_scope import after_import
 
 
@@ -43,7 +42,7 @@ def main() -> None:
     scope = after_import(data_dir, report.name, Path(report.folder), src.name, report.entries, replace=True)
     print(f"import {src.name}: {report.rows} rows → {report.entries} entries, {len(report.invalid)} invalid "
           f"({cpu:.2f} s CPU); replace mode: the bot answers from {scope.name!r} alone")
-    random.Random(0).shuffle(rows)  # the order of bench.unionpay_faq (random.seed(0); random.shuffle)
+    rows = benchmark_order(rows)
     log = write_log(data_dir / "unionpay_log.jsonl", [(r["question"], r["label_std_question"]) for r in rows[:args.limit]])
     print(f"question log: {min(args.limit, len(rows))} labelled user questions → {log}")
     print(f"next: PUHUI_DATA_DIR={data_dir} puhui kb calibrate --questions {log}")

@@ -22,14 +22,13 @@ gets by curating paraphrases), to show what the FAQ design gains from them.
 from __future__ import annotations
 
 import argparse
-import random
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
 from bench._kb_common import SHARED_DATA, e5_embedder, hit_metrics
-from eval.unionpay import CSV_PATH, build_index, load
+from eval.unionpay import CSV_PATH, build_index, load, seeded_split
 from kb.retrieval.embeddings.adapter import DEFAULT_ADAPTER, with_adapter
 from kb.retrieval.retrieve import HybridRetriever, Snapshot
 from kb.store import ChromaStore
@@ -37,15 +36,6 @@ from kb.textnorm import normalize
 
 CSV = SHARED_DATA / CSV_PATH
 WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5)
-
-
-def seeded_split(rows: list[dict[str, str]], limit: int = 1000) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """(test, rest): all user questions shuffled with ``random.seed(0)``, the first ``limit`` the test
-    queries, everything after the first 1,000 the non-test questions (tuning, similar questions)."""
-    rows = list(rows)
-    random.seed(0)
-    random.shuffle(rows)
-    return rows[:limit], rows[1000:]
 
 
 def evaluate(store: ChromaStore, snaps: dict[str, Snapshot], queries: list[tuple[str, str]],

@@ -33,13 +33,13 @@ from pathlib import Path
 import numpy as np
 
 from bench._kb_common import SHARED_DATA, e5_embedder, hit_metrics, percentile
-from bench.unionpay_faq import CSV, seeded_split
+from bench.unionpay_faq import CSV
 from eval.rerank_candidates import CandidateSource
 from eval.rerank_features import (COLUMNS, FIRST_STAGE_COLUMNS, QUESTION_COLUMNS, Groups, QueryView, build_groups,
                                   clear_text_cache, features, gold_rank)
 from eval.rerank_models import Ranker, fit, grid
 from eval.rerank_pairs import DEFAULT_SAMPLE, PairPool, load_pools
-from eval.unionpay import build_index, load
+from eval.unionpay import build_index, load, seeded_split
 from kb.retrieval.embeddings import Embedder
 from kb.retrieval.embeddings.adapter import DEFAULT_ADAPTER, AdaptedEmbedder, with_adapter
 

@@ -41,7 +41,7 @@ from agents.customer_service.build import build_deps
 from agents.customer_service.faq_match import MatchParams, load_params, with_threshold
 from agents.customer_service.service import CsService
 from eval.schema import DATASETS_DIR, load_cases
-from eval.unionpay import build_index, faq_entries, load
+from eval.unionpay import TEST_QUERIES, benchmark_order, build_index, faq_entries, load
 from kb.corpus import FaqFile
 from kb.schema import FaqEntry
 from kb.service import KnowledgeBase
@@ -54,7 +54,7 @@ CONFIDENCE = 0.9
 GRID = tuple(sorted({round(0.01 * i, 2) for i in range(1, 100)} | {round(0.9 + 0.001 * i, 3) for i in range(1, 100)}))
 NEVER = 1.0  # a threshold no calibrated probability reaches (the matcher's sigmoid is clipped below 1)
 SPLIT_SEED = 13
-UNIONPAY_QUESTIONS = 1000  # the first 1,000 after random.seed(0), as bench.unionpay_faq
+UNIONPAY_QUESTIONS = TEST_QUERIES  # the first 1,000 in benchmark order, as bench.unionpay_faq
 HANDED_OFF = ("handoff", "handoff_pending", "not_sure")
 
 
@@ -249,9 +249,8 @@ def own_questions(path: Path = DATASETS_DIR / "customer_service.jsonl") -> list[
 def unionpay_questions(csv_path: Path, limit: int = UNIONPAY_QUESTIONS) -> list[Question]:
     """The UnionPay user questions bench.unionpay_faq scores (seed 0 shuffle, first ``limit``)."""
     rows, _ = load(csv_path)
-    random.Random(0).shuffle(rows)  # same order as random.seed(0); random.shuffle(rows)
     return [Question(f"up-{int(r['question_id']):05d}", r["question"], f"faq_up_{r['label_id']}")
-            for r in rows[:limit]]
+            for r in benchmark_order(rows)[:limit]]
 
 
 def unionpay_corpus(corpus: Any, csv_path: Path) -> Any:

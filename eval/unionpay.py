@@ -9,6 +9,7 @@ from ``<shared_data_dir>/bank_qa/unionpay_faq`` (no licence stated: never copied
 from __future__ import annotations
 
 import csv
+import random
 import time
 from pathlib import Path
 
@@ -21,6 +22,22 @@ from kb.schema import FaqEntry
 from kb.store import ChromaStore
 
 CSV_PATH = Path("bank_qa") / "unionpay_faq" / "unionpay_faq_pairs.csv"  # under the shared data dir
+TEST_QUERIES = 1000  # the benchmark's test queries: the first 1,000 user questions in benchmark order
+
+
+def benchmark_order(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The user questions in the order every UnionPay benchmark and suite reads them: shuffled with
+    seed 0 (the same order as ``random.seed(0); random.shuffle(rows)``), a new list."""
+    out = list(rows)
+    random.Random(0).shuffle(out)
+    return out
+
+
+def seeded_split(rows: list[dict[str, str]], limit: int = TEST_QUERIES) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(test, rest) in benchmark order: the first ``limit`` the test queries, everything after the first
+    1,000 the non-test questions (tuning, similar questions)."""
+    ordered = benchmark_order(rows)
+    return ordered[:limit], ordered[TEST_QUERIES:]
 
 
 def load(path: Path) -> tuple[list[dict[str, str]], dict[str, dict[str, str]]]:

@@ -17,7 +17,6 @@ Data: ``<shared_data_dir>/bank_qa/unionpay_faq`` (no licence stated: read in pla
 
 from __future__ import annotations
 
-import random
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 from eval.metrics.retrieval import hit_at_k, reciprocal_rank
 from eval.schema import EvalCase
 from eval.suite import CaseResult, Outcome, Suite
-from eval.unionpay import CSV_PATH, build_index, load
+from eval.unionpay import CSV_PATH, benchmark_order, build_index, load
 from kb.service import KnowledgeBase
 from kb.textnorm import normalize
 
@@ -73,9 +72,8 @@ class UnionPaySuite(Suite):
 
     def load_cases(self, ctx) -> list[EvalCase]:
         rows, _ = load(self._csv(ctx))
-        random.Random(0).shuffle(rows)  # the benchmark's order: random.seed(0); random.shuffle(rows)
         cases = []
-        for r in rows[:QUERIES]:
+        for r in benchmark_order(rows)[:QUERIES]:
             verbatim = normalize(r["question"]).strip() == normalize(r["label_std_question"]).strip()
             cases.append(EvalCase(
                 id=f"up-{int(r['question_id']):05d}", input={"query": r["question"]},
