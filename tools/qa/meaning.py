@@ -18,7 +18,7 @@ from tools.cs.policy import QaRule
 from tools.qa.dialogs import Dialog
 from tools.qa.models import Finding
 from tools.qa.requests import request_before
-from tools.qa.rules import RuleContext, agent_turns, make_finding, run_rules
+from tools.qa.rules import RuleContext, agent_turns, hands_off_after, make_finding, run_rules
 
 
 def inspect_rules(dialog: Dialog, ctx: RuleContext) -> list[Finding]:
@@ -34,12 +34,11 @@ def inspect_rules(dialog: Dialog, ctx: RuleContext) -> list[Finding]:
 
 def gate_open(dialog: Dialog, rule: QaRule, ctx: RuleContext, i: int) -> bool:
     """What must hold around turn ``i`` for a finding by meaning to count (the deterministic rule's conditions)."""
-    turns, det = dialog.turns, rule.detector
-    later = " ".join(t.text for t in turns[i:] if t.role == "agent")
+    det = rule.detector
     if det.type == "handoff_refused":
-        return request_before(dialog, i, rule, ctx) and not contains_any(later, det.param("handoff_phrases", []))
+        return request_before(dialog, i, rule, ctx) and not hands_off_after(dialog, rule, i)
     if det.type == "unresolved":
-        return (dialog.complete or not det.param("only_complete")) and not contains_any(later, det.param("handoff_phrases", []))
+        return (dialog.complete or not det.param("only_complete")) and not hands_off_after(dialog, rule, i)
     return True
 
 

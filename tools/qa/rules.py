@@ -139,11 +139,28 @@ def asks_for_human(text: str, rule: QaRule, ctx: RuleContext) -> bool:
     return any(rx.search(text) for rx in compiled(tuple(rule.detector.param("request_patterns", []))))
 
 
+def hands_off(text: str, rule: QaRule) -> bool:
+    """One agent utterance hands the customer over (转接, 接入, 回电, 工单…): the rule's ``handoff_phrases``
+    or ``handoff_patterns`` — unless it says the transfer failed (``handoff_negated_by``: 「正在为您转接……
+    转接失败」 hands nobody over)."""
+    det = rule.detector
+    if contains_any(text, det.param("handoff_negated_by", [])):
+        return False
+    if contains_any(text, det.param("handoff_phrases", [])):
+        return True
+    return any(rx.search(text) for rx in compiled(tuple(det.param("handoff_patterns", []))))
+
+
+def hands_off_after(dialog: Dialog, rule: QaRule, i: int, offset: int = 0) -> bool:
+    """An agent turn from ``i`` on (turn ``i`` from character ``offset``) hands off."""
+    return any(hands_off(t.text[offset:] if j == i else t.text, rule)
+               for j, t in enumerate(dialog.turns) if j >= i and t.role == "agent")
+
+
 def handoff_refused(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     """The customer asked for a human and the next agent turn refused or brushed it off, and no
     agent turn after it hands over (转接, 回电, 工单…)."""
     refusals = compiled(tuple(rule.detector.param("refusal_patterns", [])))
-    handoff = rule.detector.param("handoff_phrases", [])
     turns = dialog.turns
     for i, t in enumerate(turns):
         if t.role != "customer" or not asks_for_human(t.text, rule, ctx):
@@ -154,7 +171,7 @@ def handoff_refused(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Find
         spans = _merged(_pattern_spans(turns[nxt].text, refusals, "handoff_refused"))
         if not spans:
             continue
-        if contains_any(" ".join(x.text for x in turns[nxt:] if x.role == "agent"), handoff):
+        if hands_off_after(dialog, rule, nxt):
             continue
         s = spans[0]
         return [make_finding(rule, f"客户要求人工服务，坐席回复“{s.text}”且未转接", dialog, nxt, (s.start, s.end))]
@@ -201,7 +218,6 @@ def unresolved(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     det = rule.detector
     if det.param("only_complete") and not dialog.complete:
         return []
-    handoff = det.param("handoff_phrases", [])
     turns = dialog.turns
     customer_idx = [i for i, t in enumerate(turns) if t.role == "customer"]
     last_customers = set(customer_idx[-int(det.param("last_customer_turns", 2)):])
@@ -218,8 +234,7 @@ def unresolved(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     if trigger is None:
         return []
     i, span = trigger
-    after = " ".join(t.text[span.end:] if j == i else t.text for j, t in enumerate(turns) if j >= i and t.role == "agent")
-    if contains_any(after, handoff):
+    if hands_off_after(dialog, rule, i, span.end):
         return []
     return [make_finding(rule, "问题未解决，且没有转人工、登记工单或约定回电", dialog, i, (span.start, span.end))]
 
