@@ -27,7 +27,7 @@ from tools.qa.classifier import CLASSIFIER_RULES, ClauseClassifier, features
 from tools.qa.dialogs import dialog_from_obj
 
 FOLDS = 5
-NEW_ROUNDS = ("round7", "round8", "round9")
+NEW_ROUNDS = ("round7", "round8", "round9", "round10")
 
 
 def fold_classifiers(samples: list, fold_of: dict[str, int]) -> tuple[dict[int, ClauseClassifier], dict]:

@@ -16,6 +16,8 @@ from typing import Any
 from tools.cs.phrases import Span, contains_any, find_phrases, find_promises, is_negated
 from tools.cs.policy import CsCompliance, QaRubric, QaRule
 from tools.pii import find_pii
+from tools.qa.classifier import clauses as clause_spans
+from tools.qa.classifier import features as clause_features
 from tools.qa.dialogs import Dialog
 from tools.qa.facts import KbFacts
 from tools.qa.models import Evidence, Finding
@@ -133,10 +135,12 @@ def rude_phrase(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]
 
 def asks_for_human(text: str, rule: QaRule, ctx: RuleContext) -> bool:
     """One customer turn asks for a human: the bot's request phrases (cs_compliance
-    ``handoff.request_phrases``) or the rubric's ``request_patterns`` of the hand-off rule."""
-    if find_phrases(text, ctx.compliance.handoff.request_phrases):
-        return True
-    return any(rx.search(text) for rx in compiled(tuple(rule.detector.param("request_patterns", []))))
+    ``handoff.request_phrases``) or the rubric's ``request_patterns`` of the hand-off rule — not when the
+    customer declines one (``request_negated_by`` just before it: 「不用转人工了」)."""
+    negators = rule.detector.param("request_negated_by", [])
+    spans = [(s.start, s.end) for s in find_phrases(text, ctx.compliance.handoff.request_phrases)]
+    spans += [m.span() for rx in compiled(tuple(rule.detector.param("request_patterns", []))) for m in rx.finditer(text)]
+    return any(not text[max(0, a - 3):a].endswith(tuple(negators)) for a, _ in spans) if negators else bool(spans)
 
 
 def hands_off(text: str, rule: QaRule) -> bool:
@@ -158,24 +162,41 @@ def hands_off_after(dialog: Dialog, rule: QaRule, i: int, offset: int = 0) -> bo
 
 
 def handoff_refused(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
-    """The customer asked for a human and the next agent turn refused or brushed it off, and no
-    agent turn after it hands over (转接, 回电, 工单…)."""
+    """The customer asked for a human and no agent turn after it hands over (转接, 回电, 工单…): the
+    next agent turn refused or brushed it off (its refusal words are the evidence), or — in a complete
+    dialog, with ``unanswered_request_counts`` — the request simply went unanswered (iteration 5: 240 of
+    the 247 labelled dialogs where that held were refusals; the bot's 「请简单描述您的问题」 after 「人工」 is
+    one in any wording). The evidence of an unanswered request is the clause of the next agent turn the
+    clause classifier scores highest, or that whole turn without one."""
     refusals = compiled(tuple(rule.detector.param("refusal_patterns", [])))
     turns = dialog.turns
+    unanswered = None
     for i, t in enumerate(turns):
         if t.role != "customer" or not asks_for_human(t.text, rule, ctx):
             continue
         nxt = next((j for j in range(i + 1, len(turns)) if turns[j].role == "agent"), None)
-        if nxt is None:
+        if nxt is None or hands_off_after(dialog, rule, nxt):
             continue
         spans = _merged(_pattern_spans(turns[nxt].text, refusals, "handoff_refused"))
-        if not spans:
-            continue
-        if hands_off_after(dialog, rule, nxt):
-            continue
-        s = spans[0]
-        return [make_finding(rule, f"客户要求人工服务，坐席回复“{s.text}”且未转接", dialog, nxt, (s.start, s.end))]
-    return []
+        if spans:
+            s = spans[0]
+            return [make_finding(rule, f"客户要求人工服务，坐席回复“{s.text}”且未转接", dialog, nxt, (s.start, s.end))]
+        unanswered = nxt if unanswered is None else unanswered
+    if unanswered is None or not (dialog.complete and rule.detector.param("unanswered_request_counts")):
+        return []
+    span = _likeliest_clause(turns[unanswered].text, "handoff_refused", ctx)
+    return [make_finding(rule, f"客户要求人工服务，坐席回复“{span.text}”，对话结束也未转接", dialog, unanswered,
+                         (span.start, span.end))]
+
+
+def _likeliest_clause(text: str, rule_id: str, ctx: RuleContext) -> Span:
+    """The clause of ``text`` the rule's clause classifier scores highest (the whole text without a classifier)."""
+    model = ctx.classifier.models.get(rule_id) if ctx.classifier is not None else None
+    parts = clause_spans(text) if model is not None else []
+    if not parts:
+        return Span(0, len(text), text)
+    best = max(parts, key=lambda c: model.probability(clause_features(c.text)))
+    return Span(best.start, best.end, best.text)
 
 
 def pii(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
