@@ -166,8 +166,9 @@ def handoff_refused(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Find
     next agent turn refused or brushed it off (its refusal words are the evidence), or — in a complete
     dialog, with ``unanswered_request_counts`` — the request simply went unanswered (iteration 5: 240 of
     the 247 labelled dialogs where that held were refusals; the bot's 「请简单描述您的问题」 after 「人工」 is
-    one in any wording). The evidence of an unanswered request is the clause of the next agent turn the
-    clause classifier scores highest, or that whole turn without one."""
+    one in any wording). The evidence of an unanswered request is the clause of the agent turns after it
+    that the clause classifier scores highest (the refusal often comes after a clarifying question), or
+    the whole next agent turn without a classifier."""
     refusals = compiled(tuple(rule.detector.param("refusal_patterns", [])))
     turns = dialog.turns
     unanswered = None
@@ -184,19 +185,21 @@ def handoff_refused(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Find
         unanswered = nxt if unanswered is None else unanswered
     if unanswered is None or not (dialog.complete and rule.detector.param("unanswered_request_counts")):
         return []
-    span = _likeliest_clause(turns[unanswered].text, "handoff_refused", ctx)
-    return [make_finding(rule, f"客户要求人工服务，坐席回复“{span.text}”，对话结束也未转接", dialog, unanswered,
+    later = [j for j in range(unanswered, len(turns)) if turns[j].role == "agent"]
+    turn, span = _likeliest_clause(dialog, later, "handoff_refused", ctx)
+    return [make_finding(rule, f"客户要求人工服务，坐席回复“{span.text}”，对话结束也未转接", dialog, turn,
                          (span.start, span.end))]
 
 
-def _likeliest_clause(text: str, rule_id: str, ctx: RuleContext) -> Span:
-    """The clause of ``text`` the rule's clause classifier scores highest (the whole text without a classifier)."""
+def _likeliest_clause(dialog: Dialog, turn_ids: list[int], rule_id: str, ctx: RuleContext) -> tuple[int, Span]:
+    """The clause of those turns the rule's clause classifier scores highest (the first turn whole without one)."""
     model = ctx.classifier.models.get(rule_id) if ctx.classifier is not None else None
-    parts = clause_spans(text) if model is not None else []
+    parts = [(j, c) for j in turn_ids for c in clause_spans(dialog.turns[j].text)] if model is not None else []
     if not parts:
-        return Span(0, len(text), text)
-    best = max(parts, key=lambda c: model.probability(clause_features(c.text)))
-    return Span(best.start, best.end, best.text)
+        text = dialog.turns[turn_ids[0]].text
+        return turn_ids[0], Span(0, len(text), text)
+    j, best = max(parts, key=lambda p: model.probability(clause_features(p[1].text)))
+    return j, Span(best.start, best.end, best.text)
 
 
 def pii(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
