@@ -18,7 +18,7 @@ from tools.cs.policy import QaRule
 from tools.qa.dialogs import Dialog
 from tools.qa.models import Finding
 from tools.qa.requests import request_before
-from tools.qa.rules import RuleContext, agent_turns, hands_off_after, make_finding, run_rules
+from tools.qa.rules import RuleContext, agent_turns, disclosure_given, hands_off_after, make_finding, run_rules
 
 
 def inspect_rules(dialog: Dialog, ctx: RuleContext) -> list[Finding]:
@@ -71,7 +71,7 @@ def _missing_disclosure(dialog: Dialog, ctx: RuleContext, rule: QaRule, i: int, 
     agent_text = "\n".join(turns[k].text for k in agent_turns(dialog))
     for disclosure_id, triggers in (rule.detector.param("triggers") or {}).items():
         policy = ctx.compliance.disclosure(disclosure_id)
-        if policy is None or policy.present_in(agent_text):
+        if policy is None or disclosure_given(agent_text, disclosure_id, rule, ctx):
             continue
         if find_phrases(turns[i].text, triggers) or find_phrases(asked, triggers):
             return make_finding(rule, f"承诺收益却未给出{policy.name}", dialog, i, span)

@@ -66,6 +66,17 @@ def phrase_present(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Findi
     return [make_finding(rule, f"{'开场' if scope == 'first_agent_turns' else '结束时'}缺少规范用语", dialog, where)]
 
 
+def disclosure_given(text: str, disclosure_id: str, rule: QaRule, ctx: RuleContext) -> bool:
+    """The agent gave that disclosure: one of the bot's key phrases (cs_compliance), or — an agent is not a
+    bot reading a template — the rubric's ``accepted_patterns`` for it (「贵金属投资有风险，请审慎决策」,
+    「这是典型的诈骗手法」)."""
+    policy = ctx.compliance.disclosure(disclosure_id)
+    if policy is not None and policy.present_in(text):
+        return True
+    accepted = (rule.detector.param("accepted_patterns") or {}).get(disclosure_id, [])
+    return any(rx.search(text) for rx in compiled(tuple(accepted)))
+
+
 def disclosure(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     """A topic that needs a risk disclosure was discussed by the agent, and the disclosure never given."""
     out = []
@@ -74,7 +85,7 @@ def disclosure(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     patterns = rule.detector.param("trigger_patterns") or {}
     for disclosure_id, triggers in (rule.detector.param("triggers") or {}).items():
         policy = ctx.compliance.disclosure(disclosure_id)
-        if policy is None or policy.present_in(agent_text):
+        if policy is None or disclosure_given(agent_text, disclosure_id, rule, ctx):
             continue
         extra = compiled(tuple(patterns.get(disclosure_id, [])))
         for i in agents:
