@@ -260,10 +260,22 @@ def build() -> list[dict]:
     return [_case(i, *row) for i, row in enumerate(CASES7, start=1)]
 
 
+def summary(cases: list[dict]) -> dict[str, int]:
+    """The counts the README quotes, computed from the built rows so they cannot drift from the data."""
+    out = {rule: sum(rule in c["expected"]["rules"] for c in cases) for rule in (R, P, H, U, D)}
+    out["clean"] = sum(not c["expected"]["rules"] for c in cases)
+    out["several_rules"] = sum(len(c["expected"]["rules"]) > 1 for c in cases)
+    out["violation_in_2nd_or_3rd_agent_turn"] = sum(any(ev["turn"] >= 4 for ev in c["expected"]["evidence"]) for c in cases)
+    out["single_exchange"] = sum(len(c["input"]["turns"]) == 5 for c in cases)
+    out["bot"] = sum(c["input"]["channel"] == "bot" for c in cases)
+    return out
+
+
 def main() -> int:
     cases = build()
     OUT.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
     print(f"wrote {len(cases)} dialogs to {OUT}")
+    print(", ".join(f"{k} {v}" for k, v in summary(cases).items()))
     return 0
 
 

@@ -95,3 +95,12 @@ def test_a_middle_that_does_not_end_with_the_customer_is_refused(monkeypatch):
     monkeypatch.setattr(mod, "CASES7", [("clean", ["你好", "您好"], [])])
     with pytest.raises(ValueError, match="start and end with the customer"):
         mod.build()
+
+
+def test_the_summary_counts_what_the_rows_say(cases):
+    from eval.qa_compliance_heldout7_cases import summary
+
+    counts = summary(cases)
+    assert counts["clean"] + sum(1 for c in cases if c["expected"]["rules"]) == len(cases)
+    assert counts["bot"] == sum(c["input"]["channel"] == "bot" for c in cases) == len(cases) // 2
+    assert counts["rude_language"] == sum("rude_language" in c["expected"]["rules"] for c in cases)
