@@ -263,6 +263,7 @@ def build() -> list[dict]:
 def summary(cases: list[dict]) -> dict[str, int]:
     """The counts the README quotes, computed from the built rows so they cannot drift from the data."""
     out = {rule: sum(rule in c["expected"]["rules"] for c in cases) for rule in (R, P, H, U, D)}
+    out["disclosure_with_promise"] = sum({D, P} <= set(c["expected"]["rules"]) for c in cases)
     out["clean"] = sum(not c["expected"]["rules"] for c in cases)
     out["several_rules"] = sum(len(c["expected"]["rules"]) > 1 for c in cases)
     out["violation_in_2nd_or_3rd_agent_turn"] = sum(any(ev["turn"] >= 4 for ev in c["expected"]["evidence"]) for c in cases)
