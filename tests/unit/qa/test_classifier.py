@@ -203,3 +203,10 @@ def test_the_out_of_fold_check_inspects_only_training_dialogs():
     assert held and not (ids & held)
     assert {c.tags.variant for c in training_cases()} >= {"round7", "round8", "round9", "round10", "heldout5", "heldout6"}
     assert "heldout7" not in {c.tags.variant for c in training_cases()}
+
+
+def test_a_decimal_point_does_not_cut_a_clause():
+    """「8.5%」 cut at its point left a clause 「5%」 that scored as a promised return (qa_inspection qa_003)."""
+    text = "经营贷年化利率3.2%至8.5%，具体以审批结果为准。Of course. Thanks"
+    assert [c.text for c in clauses(text)] == ["经营贷年化利率3.2%至8.5%", "具体以审批结果为准", "Of course", "Thanks"]
+    assert all(text[c.start:c.end] == c.text for c in clauses(text))
