@@ -1,15 +1,16 @@
 """Train the QA inspector's clause classifiers: ``python -m eval.qa_classifier_train`` (issue #19).
 
-Training/dev data only: the qa_compliance dialogs of rounds 1, 2, 4–9 (never variant ``heldout``,
-never eval/datasets/qa_compliance_heldout.jsonl), the qa_inspection dialogs, and the approved FAQ
-answers of the corpus as clean sentences. A clause of an agent turn is a positive for a rule when it
+Training/dev data only: the qa_compliance dialogs of rounds 1, 2, 4–10, the held-out sets measured before
+iteration 5 was finished (``RETIRED_HELDOUT``: round 3 and heldout2–6, five other authors' wording), the
+qa_inspection dialogs, and the approved FAQ answers of the corpus as clean sentences — never a file of
+``HELDOUT_FILES`` (heldout7). A clause of an agent turn is a positive for a rule when it
 overlaps that rule's labelled evidence; every clause of a turn with no label of the rule is a
 negative; the other clauses of a labelled turn, and a qa_inspection dialog labelled with the rule but
 without evidence, are left out for that rule.
 Per rule: L2 logistic regression over binary char 1–3-gram + jieba-word features, seeded; the
 threshold is the lowest that keeps out-of-fold clause precision ≥ ``TARGET_PRECISION`` (or the rule's own
 target) in grouped 5-fold cross-validation (folds by dialog), a clause the rubric's negation words
-discard at run time counting as no prediction. The artefact is JSON (feature → weight), written to
+discard at run time counting as no prediction, and — for the gated rules — only over the turns whose gate is open. The artefact is JSON (feature → weight), written to
 agents/qa_inspection/data/qa_clause_model.json.
 """
 
