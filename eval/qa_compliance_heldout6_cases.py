@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from eval.qa_compliance_heldout_cases import _evidence_turn
+from eval.qa_compliance_heldout_cases import evidence_turn
 
 OUT = Path(__file__).resolve().parent / "datasets" / "qa_compliance_heldout6.jsonl"
 R, P, H, U, D = "rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff", "disclosure"
@@ -423,7 +423,7 @@ CASES6: list[tuple[str, list[str], list[tuple[str, str]]]] = [
 
 def _case(i: int, category: str, middle: list[str], labels: list[tuple[str, str]]) -> dict:
     """One heldout6 dialog: greeting and closing of its channel around the middle, each label placed on the
-    first agent turn quoting its words (``_evidence_turn`` raises when no agent turn does)."""
+    first agent turn quoting its words (``evidence_turn`` raises when no agent turn does)."""
     cid = f"qah6_{i:03d}"
     channel = "bot" if i % 2 else "human"
     greetings, closings = GREETINGS6[channel], CLOSINGS6[channel]
@@ -432,7 +432,7 @@ def _case(i: int, category: str, middle: list[str], labels: list[tuple[str, str]
     turns.append({"role": "agent", "text": closings[i % len(closings)]})
     evidence = []
     for rule, words in labels:
-        turn = _evidence_turn(turns, words, ("agent",))
+        turn = evidence_turn(turns, words, ("agent",))
         start = turns[turn]["text"].index(words)
         evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
     return {"id": cid, "input": {"id": cid, "channel": channel, "complete": True, "turns": turns},

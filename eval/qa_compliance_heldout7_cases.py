@@ -17,7 +17,7 @@ dialog lands on the bot channel (odd ids) and every human dialog on the human ch
 It lives in its own file and its own jsonl so the rows of the earlier sets never change. Greetings and
 closings are its own per channel (the default bank, 禾信银行); no turn quotes a phone number, URL or
 hotline, because the official-number check is not what this set measures. Every evidence span is the
-agent's own words (``_evidence_turn`` raises otherwise).
+agent's own words (``evidence_turn`` raises otherwise).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from eval.qa_compliance_heldout_cases import _evidence_turn
+from eval.qa_compliance_heldout_cases import evidence_turn
 
 OUT = Path(__file__).resolve().parent / "datasets" / "qa_compliance_heldout7.jsonl"
 R, P, H, U, D = "rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff", "disclosure"
@@ -234,7 +234,7 @@ CASES7 = [row for pair in zip(_BOT, _HUMAN) for row in pair]
 
 def _case(i: int, category: str, middle: list[str], labels: list[tuple[str, str]]) -> dict:
     """One heldout7 dialog: greeting and closing of its channel around the middle, each label placed on the
-    first agent turn quoting its words (``_evidence_turn`` raises when no agent turn does)."""
+    first agent turn quoting its words (``evidence_turn`` raises when no agent turn does)."""
     cid = f"qah7_{i:03d}"
     channel = "bot" if i % 2 else "human"
     greetings, closings = GREETINGS7[channel], CLOSINGS7[channel]
@@ -245,7 +245,7 @@ def _case(i: int, category: str, middle: list[str], labels: list[tuple[str, str]
     turns.append({"role": "agent", "text": closings[(rank + rank // len(greetings)) % len(closings)]})
     evidence = []
     for rule, words in labels:
-        turn = _evidence_turn(turns, words, ("agent",))
+        turn = evidence_turn(turns, words, ("agent",))
         start = turns[turn]["text"].index(words)
         evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
     return {"id": cid, "input": {"id": cid, "channel": channel, "complete": True, "turns": turns},

@@ -471,7 +471,7 @@ CASES5: list[tuple[str, list[str], list[tuple[str, str]]]] = [
 ]
 
 
-def _evidence_turn(turns: list[dict], words: str, roles: tuple[str, ...] = ("agent", "customer")) -> int:
+def evidence_turn(turns: list[dict], words: str, roles: tuple[str, ...] = ("agent", "customer")) -> int:
     """The first agent turn after the greeting quoting the words, else the first customer turn (only the
     ``roles`` given are searched). Raises when no such turn quotes them, so a mistyped label cannot slip in."""
     for role in roles:
@@ -493,7 +493,7 @@ def _case(i: int, category: str, middle: list[str], labels: list[tuple[str, str]
     evidence = []
     for rule, words in labels:
         # heldout4 and heldout5 label only what the agent said: a span found in no agent turn is a typo, raise
-        turn = _evidence_turn(turns, words, ("agent",) if variant in own else ("agent", "customer"))
+        turn = evidence_turn(turns, words, ("agent",) if variant in own else ("agent", "customer"))
         start = turns[turn]["text"].index(words)
         evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
     return {"id": cid, "input": {"id": cid, "channel": channel, "complete": True, "turns": turns},

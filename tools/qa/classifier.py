@@ -24,7 +24,8 @@ import jieba
 
 #: rules the classifier may add (the four an inspector recognises by meaning)
 CLASSIFIER_RULES = ("rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff")
-_CLAUSE = re.compile(r"[^，。！？；,.!?;\n：:“”\"（）()]+")
+#: a clause ends at punctuation; a full stop between digits is a decimal point (「3.2%至8.5%」 is one clause)
+_BOUNDARY = re.compile(r"[，。！？；,!?;\n：:“”\"（）()]|(?<!\d)\.|\.(?!\d)")
 _MIN_CLAUSE = 2
 
 
@@ -37,13 +38,14 @@ class Clause:
 
 def clauses(text: str) -> list[Clause]:
     """The clauses of one turn, with their character spans (punctuation cuts; blanks trimmed)."""
-    out = []
-    for m in _CLAUSE.finditer(text):
-        raw = m.group(0)
+    out, start = [], 0
+    for end in [m.start() for m in _BOUNDARY.finditer(text)] + [len(text)]:
+        raw = text[start:end]
         lead = len(raw) - len(raw.lstrip())
         body = raw.strip()
         if len(body) >= _MIN_CLAUSE:
-            out.append(Clause(m.start() + lead, m.start() + lead + len(body), body))
+            out.append(Clause(start + lead, start + lead + len(body), body))
+        start = end + 1
     return out
 
 

@@ -18,7 +18,7 @@ from tools.cs.policy import QaRule
 from tools.qa.dialogs import Dialog
 from tools.qa.models import Finding
 from tools.qa.requests import request_before
-from tools.qa.rules import RuleContext, agent_turns, make_finding, run_rules
+from tools.qa.rules import RuleContext, agent_turns, disclosure_given, hands_off_after, make_finding, run_rules
 
 
 def inspect_rules(dialog: Dialog, ctx: RuleContext) -> list[Finding]:
@@ -34,12 +34,11 @@ def inspect_rules(dialog: Dialog, ctx: RuleContext) -> list[Finding]:
 
 def gate_open(dialog: Dialog, rule: QaRule, ctx: RuleContext, i: int) -> bool:
     """What must hold around turn ``i`` for a finding by meaning to count (the deterministic rule's conditions)."""
-    turns, det = dialog.turns, rule.detector
-    later = " ".join(t.text for t in turns[i:] if t.role == "agent")
+    det = rule.detector
     if det.type == "handoff_refused":
-        return request_before(dialog, i, rule, ctx) and not contains_any(later, det.param("handoff_phrases", []))
+        return request_before(dialog, i, rule, ctx) and not hands_off_after(dialog, rule, i)
     if det.type == "unresolved":
-        return (dialog.complete or not det.param("only_complete")) and not contains_any(later, det.param("handoff_phrases", []))
+        return (dialog.complete or not det.param("only_complete")) and not hands_off_after(dialog, rule, i)
     return True
 
 
@@ -72,7 +71,7 @@ def _missing_disclosure(dialog: Dialog, ctx: RuleContext, rule: QaRule, i: int, 
     agent_text = "\n".join(turns[k].text for k in agent_turns(dialog))
     for disclosure_id, triggers in (rule.detector.param("triggers") or {}).items():
         policy = ctx.compliance.disclosure(disclosure_id)
-        if policy is None or policy.present_in(agent_text):
+        if policy is None or disclosure_given(agent_text, disclosure_id, rule, ctx):
             continue
         if find_phrases(turns[i].text, triggers) or find_phrases(asked, triggers):
             return make_finding(rule, f"承诺收益却未给出{policy.name}", dialog, i, span)

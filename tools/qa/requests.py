@@ -12,21 +12,19 @@ the rubric's ``request_lookback`` customer turns are searched, stopping at an ag
 
 from __future__ import annotations
 
-from tools.cs.phrases import contains_any
 from tools.cs.policy import QaRule
 from tools.qa.dialogs import Dialog
-from tools.qa.rules import RuleContext, asks_for_human
+from tools.qa.rules import RuleContext, asks_for_human, hands_off
 
 
 def request_before(dialog: Dialog, i: int, rule: QaRule, ctx: RuleContext) -> bool:
     """A customer turn before turn ``i`` asked for a human and no agent turn since handed off."""
     lookback = int(rule.detector.param("request_lookback", 1) or 1)
-    handoff = rule.detector.param("handoff_phrases", [])
     seen = 0
     for j in range(i - 1, -1, -1):
         t = dialog.turns[j]
         if t.role == "agent":
-            if contains_any(t.text, handoff):
+            if hands_off(t.text, rule):
                 return False
             continue
         if asks_for_human(t.text, rule, ctx):

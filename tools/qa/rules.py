@@ -16,6 +16,8 @@ from typing import Any
 from tools.cs.phrases import Span, contains_any, find_phrases, find_promises, is_negated
 from tools.cs.policy import CsCompliance, QaRubric, QaRule
 from tools.pii import find_pii
+from tools.qa.classifier import clauses as clause_spans
+from tools.qa.classifier import features as clause_features
 from tools.qa.dialogs import Dialog
 from tools.qa.facts import KbFacts
 from tools.qa.models import Evidence, Finding
@@ -64,6 +66,17 @@ def phrase_present(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Findi
     return [make_finding(rule, f"{'开场' if scope == 'first_agent_turns' else '结束时'}缺少规范用语", dialog, where)]
 
 
+def disclosure_given(text: str, disclosure_id: str, rule: QaRule, ctx: RuleContext) -> bool:
+    """The agent gave that disclosure: one of the bot's key phrases (cs_compliance), or — an agent is not a
+    bot reading a template — the rubric's ``accepted_patterns`` for it (「贵金属投资有风险，请审慎决策」,
+    「这是典型的诈骗手法」)."""
+    policy = ctx.compliance.disclosure(disclosure_id)
+    if policy is not None and policy.present_in(text):
+        return True
+    accepted = (rule.detector.param("accepted_patterns") or {}).get(disclosure_id, [])
+    return any(rx.search(text) for rx in compiled(tuple(accepted)))
+
+
 def disclosure(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     """A topic that needs a risk disclosure was discussed by the agent, and the disclosure never given."""
     out = []
@@ -72,7 +85,7 @@ def disclosure(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     patterns = rule.detector.param("trigger_patterns") or {}
     for disclosure_id, triggers in (rule.detector.param("triggers") or {}).items():
         policy = ctx.compliance.disclosure(disclosure_id)
-        if policy is None or policy.present_in(agent_text):
+        if policy is None or disclosure_given(agent_text, disclosure_id, rule, ctx):
             continue
         extra = compiled(tuple(patterns.get(disclosure_id, [])))
         for i in agents:
@@ -133,32 +146,71 @@ def rude_phrase(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]
 
 def asks_for_human(text: str, rule: QaRule, ctx: RuleContext) -> bool:
     """One customer turn asks for a human: the bot's request phrases (cs_compliance
-    ``handoff.request_phrases``) or the rubric's ``request_patterns`` of the hand-off rule."""
-    if find_phrases(text, ctx.compliance.handoff.request_phrases):
+    ``handoff.request_phrases``) or the rubric's ``request_patterns`` of the hand-off rule — not when the
+    customer declines one (``request_negated_by`` just before it: 「不用转人工了」)."""
+    negators = rule.detector.param("request_negated_by", [])
+    spans = [(s.start, s.end) for s in find_phrases(text, ctx.compliance.handoff.request_phrases)]
+    spans += [m.span() for rx in compiled(tuple(rule.detector.param("request_patterns", []))) for m in rx.finditer(text)]
+    return any(not text[max(0, a - 3):a].endswith(tuple(negators)) for a, _ in spans) if negators else bool(spans)
+
+
+def hands_off(text: str, rule: QaRule) -> bool:
+    """One agent utterance hands the customer over (转接, 接入, 回电, 工单…): the rule's ``handoff_phrases``
+    or ``handoff_patterns`` — unless it says the transfer failed (``handoff_negated_by``: 「正在为您转接……
+    转接失败」 hands nobody over)."""
+    det = rule.detector
+    if contains_any(text, det.param("handoff_negated_by", [])):
+        return False
+    if contains_any(text, det.param("handoff_phrases", [])):
         return True
-    return any(rx.search(text) for rx in compiled(tuple(rule.detector.param("request_patterns", []))))
+    return any(rx.search(text) for rx in compiled(tuple(det.param("handoff_patterns", []))))
+
+
+def hands_off_after(dialog: Dialog, rule: QaRule, i: int, offset: int = 0) -> bool:
+    """An agent turn from ``i`` on (turn ``i`` from character ``offset``) hands off."""
+    return any(hands_off(t.text[offset:] if j == i else t.text, rule)
+               for j, t in enumerate(dialog.turns) if j >= i and t.role == "agent")
 
 
 def handoff_refused(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
-    """The customer asked for a human and the next agent turn refused or brushed it off, and no
-    agent turn after it hands over (转接, 回电, 工单…)."""
+    """The customer asked for a human and no agent turn after it hands over (转接, 回电, 工单…): the
+    next agent turn refused or brushed it off (its refusal words are the evidence), or — in a complete
+    dialog, with ``unanswered_request_counts`` — the request simply went unanswered (iteration 5: 240 of
+    the 247 labelled dialogs where that held were refusals; the bot's 「请简单描述您的问题」 after 「人工」 is
+    one in any wording). The evidence of an unanswered request is the clause of the agent turns after it
+    that the clause classifier scores highest (the refusal often comes after a clarifying question), or
+    the whole next agent turn without a classifier."""
     refusals = compiled(tuple(rule.detector.param("refusal_patterns", [])))
-    handoff = rule.detector.param("handoff_phrases", [])
     turns = dialog.turns
+    unanswered = None
     for i, t in enumerate(turns):
         if t.role != "customer" or not asks_for_human(t.text, rule, ctx):
             continue
         nxt = next((j for j in range(i + 1, len(turns)) if turns[j].role == "agent"), None)
-        if nxt is None:
+        if nxt is None or hands_off_after(dialog, rule, nxt):
             continue
         spans = _merged(_pattern_spans(turns[nxt].text, refusals, "handoff_refused"))
-        if not spans:
-            continue
-        if contains_any(" ".join(x.text for x in turns[nxt:] if x.role == "agent"), handoff):
-            continue
-        s = spans[0]
-        return [make_finding(rule, f"客户要求人工服务，坐席回复“{s.text}”且未转接", dialog, nxt, (s.start, s.end))]
-    return []
+        if spans:
+            s = spans[0]
+            return [make_finding(rule, f"客户要求人工服务，坐席回复“{s.text}”且未转接", dialog, nxt, (s.start, s.end))]
+        unanswered = nxt if unanswered is None else unanswered
+    if unanswered is None or not (dialog.complete and rule.detector.param("unanswered_request_counts")):
+        return []
+    later = [j for j in range(unanswered, len(turns)) if turns[j].role == "agent"]
+    turn, span = _likeliest_clause(dialog, later, "handoff_refused", ctx)
+    return [make_finding(rule, f"客户要求人工服务，坐席回复“{span.text}”，对话结束也未转接", dialog, turn,
+                         (span.start, span.end))]
+
+
+def _likeliest_clause(dialog: Dialog, turn_ids: list[int], rule_id: str, ctx: RuleContext) -> tuple[int, Span]:
+    """The clause of those turns the rule's clause classifier scores highest (the first turn whole without one)."""
+    model = ctx.classifier.models.get(rule_id) if ctx.classifier is not None else None
+    parts = [(j, c) for j in turn_ids for c in clause_spans(dialog.turns[j].text)] if model is not None else []
+    if not parts:
+        text = dialog.turns[turn_ids[0]].text
+        return turn_ids[0], Span(0, len(text), text)
+    j, best = max(parts, key=lambda p: model.probability(clause_features(p[1].text)))
+    return j, Span(best.start, best.end, best.text)
 
 
 def pii(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
@@ -201,7 +253,6 @@ def unresolved(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     det = rule.detector
     if det.param("only_complete") and not dialog.complete:
         return []
-    handoff = det.param("handoff_phrases", [])
     turns = dialog.turns
     customer_idx = [i for i, t in enumerate(turns) if t.role == "customer"]
     last_customers = set(customer_idx[-int(det.param("last_customer_turns", 2)):])
@@ -218,8 +269,7 @@ def unresolved(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     if trigger is None:
         return []
     i, span = trigger
-    after = " ".join(t.text[span.end:] if j == i else t.text for j, t in enumerate(turns) if j >= i and t.role == "agent")
-    if contains_any(after, handoff):
+    if hands_off_after(dialog, rule, i, span.end):
         return []
     return [make_finding(rule, "问题未解决，且没有转人工、登记工单或约定回电", dialog, i, (span.start, span.end))]
 

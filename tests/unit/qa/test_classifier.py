@@ -99,7 +99,7 @@ def test_the_shipped_model_records_how_it_was_built():
     assert set(clf.models) == set(CLASSIFIER_RULES)
     meta = clf.meta
     assert meta["seed"] == SEED and meta["trained_by"] == "eval.qa_classifier_train"
-    assert "variant heldout" in meta["excluded"] and set(HELDOUT_FILES) <= set(meta["excluded"])
+    assert meta["excluded"] == list(HELDOUT_FILES) == ["qa_compliance_heldout7.jsonl"]
     assert CLASSIFIER_MODEL.stat().st_size < 2_000_000
 
 
@@ -107,16 +107,18 @@ def test_training_never_sees_a_held_out_dialog():
     from eval.qa_classifier_train import dialog_samples
     from eval.schema import DATASETS_DIR, load_cases
 
-    held = {c.id for c in load_cases(DATASETS_DIR / "qa_compliance_dialogs.jsonl") if c.tags.variant == "heldout"}
-    held |= {c.id for c in load_cases(DATASETS_DIR / "qa_compliance_heldout.jsonl")}
+    held = {c.id for c in load_cases(DATASETS_DIR / "qa_compliance_heldout7.jsonl")}
     groups = {s.group for s in dialog_samples()}
-    assert held and not (groups & held) and any(g.startswith("qac_") for g in groups)
+    assert len(held) >= 130 and not (groups & held) and any(g.startswith("qac_") for g in groups)
+    # the sets held out before iteration 5 was finished are training data since
+    retired = {c.id for f in ("qa_compliance_heldout.jsonl", "qa_compliance_heldout6.jsonl")
+               for c in load_cases(DATASETS_DIR / f)}
+    assert retired and retired <= groups
 
 
 @pytest.mark.parametrize(("rule", "question", "reply", "quoted"), [
     ("rude_language", "你能再解释一下吗", "解释多少次你才懂啊？", "解释多少次你才懂啊"),
     ("forbidden_promise", "我的经营贷能续贷吗", "续贷是肯定的，到期自动给您续上。", "续贷是肯定的"),
-    ("handoff_refused", "我要人工客服", "人工客服不受理您这类业务。", "人工客服不受理您这类业务"),
     ("unresolved_no_handoff", "企业税务贷怎么申请", "税务贷我不了解，你上网看看吧。", "税务贷我不了解"),
 ])
 def test_the_shipped_model_adds_what_the_rules_miss(base, inspector, rule, question, reply, quoted):
@@ -125,6 +127,17 @@ def test_the_shipped_model_adds_what_the_rules_miss(base, inspector, rule, quest
     assert rule not in base.inspect(d).rule_ids
     f = next(f for f in inspector.inspect(d).findings if f.rule_id == rule)
     assert f.evidence.text == quoted
+
+
+def test_an_unanswered_request_is_refused_and_the_classifier_quotes_its_clause(base, inspector):
+    """A request for a human that no agent turn answers with a hand-off is refused by the rules alone (whole
+    turn as evidence, no refusal words needed); with the shipped classifier the evidence is its best clause."""
+    reply = "人工客服不受理您这类业务，您可以在App里自助办理。"
+    d = dialog(G, "我要人工客服", reply, "好", C)
+    alone = next(f for f in base.inspect(d).findings if f.rule_id == "handoff_refused")
+    assert alone.evidence.text == reply
+    f = next(f for f in inspector.inspect(d).findings if f.rule_id == "handoff_refused")
+    assert f.evidence.text == "人工客服不受理您这类业务"
 
 
 @pytest.mark.parametrize("reply", [
@@ -186,7 +199,14 @@ def test_the_out_of_fold_check_inspects_only_training_dialogs():
     from eval.schema import DATASETS_DIR, load_cases
 
     ids = {c.id for c in training_cases()}
-    held = {c.id for c in load_cases(DATASETS_DIR / "qa_compliance_dialogs.jsonl") if c.tags.variant == "heldout"}
-    held |= {c.id for f in HELDOUT_FILES for c in load_cases(DATASETS_DIR / f)}
+    held = {c.id for f in HELDOUT_FILES for c in load_cases(DATASETS_DIR / f)}
     assert held and not (ids & held)
-    assert {c.tags.variant for c in training_cases()} >= {"round7", "round8", "round9"}
+    assert {c.tags.variant for c in training_cases()} >= {"round7", "round8", "round9", "round10", "heldout5", "heldout6"}
+    assert "heldout7" not in {c.tags.variant for c in training_cases()}
+
+
+def test_a_decimal_point_does_not_cut_a_clause():
+    """「8.5%」 cut at its point left a clause 「5%」 that scored as a promised return (qa_inspection qa_003)."""
+    text = "经营贷年化利率3.2%至8.5%，具体以审批结果为准。Of course. Thanks"
+    assert [c.text for c in clauses(text)] == ["经营贷年化利率3.2%至8.5%", "具体以审批结果为准", "Of course", "Thanks"]
+    assert all(text[c.start:c.end] == c.text for c in clauses(text))

@@ -75,7 +75,8 @@ def test_quotes_are_checked_against_the_masked_text_and_pii_never_shown(corpus):
     llm = ScriptedChatModel(script=[review("客户身份证110101199003074514，坐席泄露手机号。",
                                            hint("rude_language", 3, "13912345678已登记"),  # not what it was shown
                                            hint("rude_language", 3, "139****5678已登记，自己等着吧"))])
-    rep = QaService.from_corpus(corpus, llm).inspect(d)
+    # rules only: a suggestion is kept only for a rule not found, and the shipped classifier finds this one
+    rep = QaService.from_corpus(corpus, llm, classifier=False).inspect(d)
     assert "pii_exposed" in rep.rule_ids
     assert [s.evidence for s in rep.llm_suggestions] == ["139****5678已登记，自己等着吧"]
     assert rep.llm_suggestions_dropped == 1
