@@ -94,3 +94,10 @@ def test_clean_wealth_dialogs_carry_a_risk_disclosure(round11):
     for r in clean_wealth:
         assert any(D in t["text"] for t in r["input"]["turns"] if t["role"] == "agent"), r["id"]
 
+
+
+def test_dialogs_that_talk_to_a_bot_run_on_the_bot_channel(round11):
+    """A customer calling the agent a robot, or asking a bot for a real person, only makes sense on the bot channel."""
+    botty = re.compile(r"机器|智能客服|智能助手|\bbot\b|human agent|real person", re.I)
+    hits = [r for r in round11 if any(botty.search(t["text"]) for t in r["input"]["turns"][1:])]
+    assert len(hits) >= 6 and all(r["input"]["channel"] == "bot" for r in hits), [r["id"] for r in hits]
