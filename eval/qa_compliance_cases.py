@@ -19,6 +19,7 @@ from eval.qa_compliance_round7 import ROUND7
 from eval.qa_compliance_round8 import ROUND8
 from eval.qa_compliance_round9 import ROUND9
 from eval.qa_compliance_round10 import ROUND10
+from eval.qa_compliance_round11 import ROUND11
 
 OUT = Path(__file__).resolve().parent / "datasets" / "qa_compliance_dialogs.jsonl"
 GREETINGS = ["您好，禾信银行客服，很高兴为您服务。", "您好，这里是禾信银行，请问有什么可以帮您？",
@@ -446,7 +447,7 @@ def _case(i: int, group: str, variant: str | None, question: str, reply: str, la
 
 
 def _multi_case(i: int, group: str, variant: str, turns: list[str], labels: list) -> dict:
-    """Rounds 7–10: a conversation of several exchanges (customer first, ending with the customer)
+    """Rounds 7–11: a conversation of several exchanges (customer first, ending with the customer)
     between the greeting and the closing; evidence is the first agent turn quoting the words."""
     cid = f"qac_{i:03d}"
     channel = "bot" if i % 2 else "human"
@@ -475,7 +476,7 @@ def build() -> list[dict]:
              for r in group]  # appended: the ids of rounds 1-3 stay as they were
     cases = [_case(i, *row) for i, row in enumerate(rows, start=1)]
     multi = [(variant, *r) for variant, group in (("round7", ROUND7), ("round8", ROUND8), ("round9", ROUND9),
-                                                      ("round10", ROUND10)) for r in group]
+                                                      ("round10", ROUND10), ("round11", ROUND11)) for r in group]
     return cases + [_multi_case(i, group, variant, turns, labels)
                     for i, (variant, group, turns, labels) in enumerate(multi, start=len(cases) + 1)]
 
