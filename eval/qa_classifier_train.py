@@ -38,10 +38,11 @@ from tools.qa.rules import RuleContext
 
 SEED = 19
 TARGET_PRECISION = 0.9
-#: rules held to their own out-of-fold precision (iteration 4 held deflection to 0.95, as it over-fired on another
-#: author's wording; iteration 5 chooses gated rules' thresholds over gate-open turns only, where no threshold
-#: reaches 0.95 and 0.9 gave the higher recall at the same precision on the retired sets kept out of training)
-TARGET_PRECISION_BY_RULE: dict[str, float] = {"rude_language": 0.85}
+#: rules held to their own out-of-fold clause precision. Rude clauses are scored out of context (a sarcastic
+#: 「您真厉害」 is clean elsewhere), so their clause precision understates the dialog precision: kept-out retired
+#: sets gave rude dialog precision 0.87-0.95 at a 0.8 target (recall 0.64-0.69; 0.58-0.59 at 0.85). Iteration 4
+#: held deflection to 0.95; since iteration 5 gated rules are thresholded over gate-open turns, where 0.9 is the target.
+TARGET_PRECISION_BY_RULE: dict[str, float] = {"rude_language": 0.8}
 #: thresholds tried, low to high (up to 0.99: with rounds 7-9 a target is often reached only above 0.95)
 THRESHOLD_GRID = tuple(round(float(t), 3) for t in np.arange(0.5, 0.9501, 0.01)) + (0.96, 0.97, 0.98, 0.985, 0.99)
 C = 8.0  # grouped 5-fold CV on the training clauses: mean recall at precision 0.9 was 0.498 at C=2, 0.532 at C=8 and 32
