@@ -1,9 +1,8 @@
 """Train the QA inspector's clause classifiers: ``python -m eval.qa_classifier_train`` (issue #19).
 
-Training/dev data only: the qa_compliance dialogs of rounds 1, 2, 4–10, the held-out sets measured before
-iteration 5 was finished (``RETIRED_HELDOUT``: round 3 and heldout2–6, five other authors' wording), the
-qa_inspection dialogs, and the approved FAQ answers of the corpus as clean sentences — never a file of
-``HELDOUT_FILES`` (heldout7). A clause of an agent turn is a positive for a rule when it
+Training/dev data only: the qa_compliance dialogs of rounds 1, 2, 4–11, the held-out sets measured before
+(``RETIRED_HELDOUT``: round 3 and heldout2–7, six other authors' wording), the qa_inspection dialogs, and the
+approved FAQ answers of the corpus as clean sentences — never a file of ``HELDOUT_FILES`` (heldout8). A clause of an agent turn is a positive for a rule when it
 overlaps that rule's labelled evidence; every clause of a turn with no label of the rule is a
 negative; the other clauses of a labelled turn, and a qa_inspection dialog labelled with the rule but
 without evidence, are left out for that rule.
@@ -39,25 +38,27 @@ from tools.qa.rules import RuleContext
 
 SEED = 19
 TARGET_PRECISION = 0.9
-#: rules held to their own out-of-fold precision (iteration 4 held deflection to 0.95, as it over-fired on another
-#: author's wording; iteration 5 chooses gated rules' thresholds over gate-open turns only, where no threshold
-#: reaches 0.95 and 0.9 gave the higher recall at the same precision on the retired sets kept out of training)
-TARGET_PRECISION_BY_RULE: dict[str, float] = {"rude_language": 0.85}
+#: rules held to their own out-of-fold clause precision. Rude clauses are scored out of context (a sarcastic
+#: 「您真厉害」 is clean elsewhere), so their clause precision understates the dialog precision: kept-out retired
+#: sets gave rude dialog precision 0.87-0.95 at a 0.8 target (recall 0.64-0.69; 0.58-0.59 at 0.85). Iteration 4
+#: held deflection to 0.95; since iteration 5 gated rules are thresholded over gate-open turns, where 0.9 is the target.
+TARGET_PRECISION_BY_RULE: dict[str, float] = {"rude_language": 0.8}
 #: thresholds tried, low to high (up to 0.99: with rounds 7-9 a target is often reached only above 0.95)
 THRESHOLD_GRID = tuple(round(float(t), 3) for t in np.arange(0.5, 0.9501, 0.01)) + (0.96, 0.97, 0.98, 0.985, 0.99)
 C = 8.0  # grouped 5-fold CV on the training clauses: mean recall at precision 0.9 was 0.498 at C=2, 0.532 at C=8 and 32
 #: weights smaller than this are dropped from the artefact (they move no probability measurably)
 MIN_WEIGHT = 0.02
-#: iteration 5: the held-out sets measured before it (round 3 = variant ``heldout``, heldout2–5, and heldout6,
-#: measured once by iteration 5 and used for its last changes) are retired into training — five other authors'
-#: wording; heldout7, written while iteration 5 was finished and never looked at, is the one held out
-RETIRED_HELDOUT = {"heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"}
+#: the held-out sets measured before (round 3 = variant ``heldout``, heldout2–5, heldout6 and heldout7, each
+#: measured once — iteration 5 on heldout7 — then read for the next changes) are retired into training: six other
+#: authors' wording; heldout8, written for iteration 6 and never looked at, is the one held out
+RETIRED_HELDOUT = {"heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"}
 TRAIN_SOURCES = (("qa_compliance_dialogs.jsonl", {"round2", "round4", "round5", "round6", "round7", "round8", "round9",
-                                                  "round10", "bot", "human", "heldout"}),
+                                                  "round10", "round11", "bot", "human", "heldout"}),
                  ("qa_dialogs.jsonl", None),
                  ("qa_compliance_heldout.jsonl", RETIRED_HELDOUT - {"heldout", "heldout6"}),
-                 ("qa_compliance_heldout6.jsonl", {"heldout6"}))
-HELDOUT_FILES = ("qa_compliance_heldout7.jsonl",)
+                 ("qa_compliance_heldout6.jsonl", {"heldout6"}),
+                 ("qa_compliance_heldout7.jsonl", {"heldout7"}))
+HELDOUT_FILES = ("qa_compliance_heldout8.jsonl",)
 #: rules whose findings by meaning count only where their gate is open (tools/qa/meaning.py gate_open): their
 #: threshold is chosen over the clauses of those turns, the only ones it is ever applied to
 GATED_RULES = ("handoff_refused", "unresolved_no_handoff")

@@ -20,10 +20,10 @@ from eval.suite import LLM_JUDGE_SUFFIX, CaseResult, Outcome, Suite
 from tools.qa.dialogs import dialog_from_obj
 
 #: dataset variants written after all tuning (issue #19), reported on their own: the one never trained on
-HELDOUT_VARIANTS = ("heldout7",)
+HELDOUT_VARIANTS = ("heldout8",)
 #: held-out sets measured up to iteration 4 and retired into training by iteration 5: still reported per set,
 #: but in sample now (eval/qa_classifier_train.py RETIRED_HELDOUT)
-RETIRED_VARIANTS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+RETIRED_VARIANTS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
 SUGGESTION_PRECISION = "suggestion_precision" + LLM_JUDGE_SUFFIX
 
 
@@ -103,8 +103,8 @@ class QaComplianceSuite(QaInspectionSuite):
 
     def summarize(self, results: list[CaseResult]) -> dict[str, float]:
         """As qa_inspection, plus micro and per-rule P/R and the evidence overlap of each held-out set
-        (``heldout7``: never trained on, the figures to trust) and of each retired one (``heldout``,
-        ``heldout2``–``heldout6``: held out once, training data since iteration 5)."""
+        (``heldout8``: never trained on, the figures to trust) and of each retired one (``heldout``,
+        ``heldout2``–``heldout7``: held out once, training data since)."""
         out = super().summarize(results)
         for variant in RETIRED_VARIANTS + HELDOUT_VARIANTS:
             held = [r for r in results if r.error is None and isinstance(r.output, dict)
@@ -123,28 +123,29 @@ class QaComplianceSuite(QaInspectionSuite):
 
 
 class QaComplianceHeldoutSuite(QaComplianceSuite):
-    """The held-out dialogs of issue #19 that no classifier or rule was fitted to: ``heldout7``
-    (eval/qa_compliance_heldout7_cases.py), written by an independent author from the rule definitions
-    alone and committed before iteration 5 was measured on it. Never used to train or tune."""
+    """The held-out dialogs of issue #19 that no classifier or rule was fitted to: ``heldout8``
+    (eval/qa_compliance_heldout8_cases.py), written by an independent author from the rule definitions
+    alone and committed before iteration 6 was measured on it. Never used to train or tune."""
 
     name = "qa_compliance_heldout"
-    dataset = "qa_compliance_heldout7.jsonl"
-    description = "质检（按语义）held-out only: heldout7, never trained on — per-rule P/R, overlap"
+    dataset = "qa_compliance_heldout8.jsonl"
+    description = "质检（按语义）held-out only: heldout8, never trained on — per-rule P/R, overlap"
 
 
 class QaComplianceRetiredSuite(QaComplianceSuite):
     """The held-out sets measured before iteration 5 was finished (round 3 of qa_compliance_dialogs.jsonl,
-    variant ``heldout``; qa_compliance_heldout.jsonl: ``heldout2``–``heldout5``; qa_compliance_heldout6.jsonl),
-    by five other authors, retired into training by iteration 5. Kept so their figures stay comparable
+    variant ``heldout``; qa_compliance_heldout.jsonl: ``heldout2``–``heldout5``; qa_compliance_heldout6/7.jsonl),
+    by six other authors, retired into training once measured. Kept so their figures stay comparable
     across iterations; in sample since."""
 
     name = "qa_compliance_retired"
     dataset = "qa_compliance_heldout.jsonl"
-    description = "质检（按语义）retired held-out sets (round 3 + sets 2–6), in training since iteration 5"
+    description = "质检（按语义）retired held-out sets (round 3 + sets 2–7), in training since measured"
 
     def load_cases(self, ctx):
         old = [c for c in load_cases(DATASETS_DIR / QaComplianceSuite.dataset) if c.tags.variant == "heldout"]
-        return old + super().load_cases(ctx) + load_cases(DATASETS_DIR / "qa_compliance_heldout6.jsonl")
+        later = [c for f in ("qa_compliance_heldout6.jsonl", "qa_compliance_heldout7.jsonl") for c in load_cases(DATASETS_DIR / f)]
+        return old + super().load_cases(ctx) + later
 
 
 class _Fixed:

@@ -161,8 +161,13 @@ def test_transcript_is_masked_and_isolated(server):
 def test_other_customers_data_is_refused(server):
     sid = new_session(server)
     r = say(server, sid, "我的贷款LN20230988还剩多少")
-    assert r.status_code == 200 and "920" not in r.text and "LN20230988" not in r.json()["reply"]["text"]
-    assert "没有找到" in r.json()["reply"]["text"]
+    assert r.status_code == 200
+    # the other customer's balance (920,000.00) is nowhere in the reply, in any spelling; "920" anywhere in the raw
+    # body was the old check, and a random session id 「…2097a3…」 failed it in CI
+    reply = r.json()["reply"]
+    text = json.dumps(reply, ensure_ascii=False)
+    assert not any(v in text for v in ("920000", "920,000", "92万", "九十二万")) and "920" not in reply["text"]
+    assert "LN20230988" not in reply["text"] and "没有找到" in reply["text"]
 
 
 @pytest.mark.parametrize("body", [{"text": ""}, {"text": "   "}, {}, {"text": "x", "extra": 1}, {"text": "长" * 2001},

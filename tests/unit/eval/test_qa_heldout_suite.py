@@ -96,18 +96,19 @@ def test_a_label_quoting_no_agent_turn_is_refused():
         _case(200, "promise", ["能批吗", "以审批为准。", "包过吗"], [("forbidden_promise", "包过")], "heldout4")
 
 
-def test_the_retired_suite_runs_round_3_and_held_out_sets_2_to_6():
+def test_the_retired_suite_runs_round_3_and_held_out_sets_2_to_7():
     cases = QaComplianceRetiredSuite().load_cases(None)
     variants = [c.tags.variant for c in cases]
     assert variants.count("heldout") == 25
     held = len(load_cases(DATASETS_DIR / "qa_compliance_heldout.jsonl"))
     assert sum(variants.count(f"heldout{k}") for k in range(2, 6)) == held
-    assert variants.count("heldout6") == len(load_cases(DATASETS_DIR / "qa_compliance_heldout6.jsonl"))
+    for k in (6, 7):
+        assert variants.count(f"heldout{k}") == len(load_cases(DATASETS_DIR / f"qa_compliance_heldout{k}.jsonl"))
 
 
 def test_the_held_out_suite_runs_only_the_set_nothing_was_fitted_to():
     variants = {c.tags.variant for c in QaComplianceHeldoutSuite().load_cases(None)}
-    assert variants == set(HELDOUT_VARIANTS) == {"heldout7"}
+    assert variants == set(HELDOUT_VARIANTS) == {"heldout8"}
     assert not set(HELDOUT_VARIANTS) & set(RETIRED_VARIANTS)
 
 
@@ -123,9 +124,9 @@ def test_summary_reports_per_rule_figures_for_each_held_out_set():
         _result("b", "heldout", ["rude_language"], [], None),
         _result("c", "heldout2", ["handoff_refused"], ["handoff_refused"], 0.5),
         _result("d", "heldout2", [], ["handoff_refused"], None),
-        _result("e", "heldout7", ["forbidden_promise"], ["forbidden_promise"], 0.25),
+        _result("e", "heldout8", ["forbidden_promise"], ["forbidden_promise"], 0.25),
     ])
-    assert summary["heldout7_forbidden_promise_precision"] == 1.0 and summary["heldout7_evidence_overlap"] == 0.25
+    assert summary["heldout8_forbidden_promise_precision"] == 1.0 and summary["heldout8_evidence_overlap"] == 0.25
     assert summary["rude_language_recall"] == 0.5 and summary["handoff_refused_precision"] == 0.5
     assert summary["heldout_rude_language_recall"] == 0.5 and summary["heldout_evidence_overlap"] == 1.0
     assert summary["heldout2_handoff_refused_precision"] == 0.5 and summary["heldout2_micro_recall"] == 1.0

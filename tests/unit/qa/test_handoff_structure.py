@@ -81,3 +81,14 @@ def test_a_gated_rule_threshold_is_chosen_over_the_turns_its_gate_opens():
     assert d.applies.tolist() == [True, True, True, False]
     threshold, stats = oof_threshold(d, np.array([0.6, 0.7, 0.1, 0.9]), rule)
     assert threshold == 0.5 and stats == {"precision": 1.0, "recall": 1.0}
+
+
+def test_on_the_human_channel_i_am_the_human_answers_the_request(base):
+    """「我就是人工客服」 answers 「我要人工」: the human is already there (heldout7 flagged it as refused)."""
+    d = dialog(G, "我要人工", "您好，我就是人工客服，请问有什么可以帮您？", "我的卡被锁了", "我帮您解锁，已经好了。", "谢谢", C)
+    assert "handoff_refused" not in base.inspect(d).rule_ids
+
+
+@pytest.mark.parametrize("reply", ["等待时间不确定，小信也无能为力。", "境外交易问题较复杂，小信无法处理。"])
+def test_giving_up_in_so_many_words_is_a_deflection(base, reply):
+    assert "unresolved_no_handoff" in base.inspect(dialog(G, "我的卡在国外刷不了", reply, "好吧", C)).rule_ids
