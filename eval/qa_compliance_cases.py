@@ -12,7 +12,6 @@ them, and every other dialog runs on the bot channel.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from eval.qa_compliance_round7 import ROUND7
@@ -20,6 +19,7 @@ from eval.qa_compliance_round8 import ROUND8
 from eval.qa_compliance_round9 import ROUND9
 from eval.qa_compliance_round10 import ROUND10
 from eval.qa_compliance_round11 import ROUND11
+from eval.qa_dialog_rows import dialog_row, framed, write_rows
 
 OUT = Path(__file__).resolve().parent / "datasets" / "qa_compliance_dialogs.jsonl"
 GREETINGS = ["您好，禾信银行客服，很高兴为您服务。", "您好，这里是禾信银行，请问有什么可以帮您？",
@@ -449,21 +449,8 @@ def _case(i: int, group: str, variant: str | None, question: str, reply: str, la
 def _multi_case(i: int, group: str, variant: str, turns: list[str], labels: list) -> dict:
     """Rounds 7–11: a conversation of several exchanges (customer first, ending with the customer)
     between the greeting and the closing; evidence is the first agent turn quoting the words."""
-    cid = f"qac_{i:03d}"
-    channel = "bot" if i % 2 else "human"
-    body = [{"role": "customer" if k % 2 == 0 else "agent", "text": t} for k, t in enumerate(turns)]
-    dialog = {"id": cid, "channel": channel, "complete": True,
-              "turns": [{"role": "agent", "text": GREETINGS[i % len(GREETINGS)]}, *body,
-                        {"role": "agent", "text": CLOSINGS[i % len(CLOSINGS)]}]}
-    evidence = []
-    for rule, words in labels:
-        turn = next((k for k, t in enumerate(dialog["turns"]) if k > 0 and t["role"] == "agent" and words in t["text"]), None)
-        if turn is None:
-            raise ValueError(f"{cid}: no agent turn quotes the {rule} evidence {words!r}")
-        start = dialog["turns"][turn]["text"].index(words)
-        evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
-    return {"id": cid, "input": dialog, "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
-            "tags": {"difficulty": "hard", "category": group, "variant": variant}}
+    framed_turns = framed(GREETINGS[i % len(GREETINGS)], turns, CLOSINGS[i % len(CLOSINGS)])
+    return dialog_row(f"qac_{i:03d}", "bot" if i % 2 else "human", framed_turns, labels, group, variant)
 
 
 def build() -> list[dict]:
@@ -483,7 +470,7 @@ def build() -> list[dict]:
 
 def main() -> int:
     cases = build()
-    OUT.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+    write_rows(OUT, cases)
     print(f"wrote {len(cases)} dialogs to {OUT}")
     return 0
 

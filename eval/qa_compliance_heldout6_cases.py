@@ -16,10 +16,9 @@ agent's own words (the generator raises otherwise).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from eval.qa_compliance_heldout_cases import evidence_turn
+from eval.qa_dialog_rows import check_middles, dialog_row, framed, write_rows
 
 OUT = Path(__file__).resolve().parent / "datasets" / "qa_compliance_heldout6.jsonl"
 R, P, H, U, D = "rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff", "disclosure"
@@ -422,34 +421,22 @@ CASES6: list[tuple[str, list[str], list[tuple[str, str]]]] = [
 
 
 def _case(i: int, category: str, middle: list[str], labels: list[tuple[str, str]]) -> dict:
-    """One heldout6 dialog: greeting and closing of its channel around the middle, each label placed on the
-    first agent turn quoting its words (``evidence_turn`` raises when no agent turn does)."""
-    cid = f"qah6_{i:03d}"
+    """One heldout6 dialog: greeting and closing of its channel (picked by ``i``) around the middle, each label
+    placed on the first agent turn quoting its words (``evidence_turn`` raises when no agent turn does)."""
     channel = "bot" if i % 2 else "human"
     greetings, closings = GREETINGS6[channel], CLOSINGS6[channel]
-    turns = [{"role": "agent", "text": greetings[i % len(greetings)]}]
-    turns += [{"role": "customer" if k % 2 == 0 else "agent", "text": t} for k, t in enumerate(middle)]
-    turns.append({"role": "agent", "text": closings[i % len(closings)]})
-    evidence = []
-    for rule, words in labels:
-        turn = evidence_turn(turns, words, ("agent",))
-        start = turns[turn]["text"].index(words)
-        evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
-    return {"id": cid, "input": {"id": cid, "channel": channel, "complete": True, "turns": turns},
-            "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
-            "tags": {"difficulty": "hard", "category": category, "variant": "heldout6"}}
+    turns = framed(greetings[i % len(greetings)], middle, closings[i % len(closings)])
+    return dialog_row(f"qah6_{i:03d}", channel, turns, labels, category, "heldout6")
 
 
 def build() -> list[dict]:
-    for category, middle, _ in CASES6:
-        if len(middle) % 2 != 1:
-            raise ValueError(f"{category}: the turns between greeting and closing must start and end with the customer")
+    check_middles(CASES6)
     return [_case(i, *row) for i, row in enumerate(CASES6, start=1)]
 
 
 def main() -> int:
     cases = build()
-    OUT.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+    write_rows(OUT, cases)
     print(f"wrote {len(cases)} dialogs to {OUT}")
     return 0
 

@@ -26,10 +26,9 @@ agent's own words (``evidence_turn`` raises otherwise).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from eval.qa_compliance_heldout_cases import evidence_turn
+from eval.qa_dialog_rows import check_middles, dialog_row, framed, rotating_frame, summary, write_rows
 
 OUT = Path(__file__).resolve().parent / "datasets" / "qa_compliance_heldout8.jsonl"
 R, P, H, U, D = "rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff", "disclosure"
@@ -216,49 +215,21 @@ CASES8 = [row for pair in zip(_BOT, _HUMAN) for row in pair]
 
 
 def _case(i: int, category: str, middle: list[str], labels: list[tuple[str, str]]) -> dict:
-    """One heldout8 dialog: greeting and closing of its channel around the middle, each label placed on the
-    first agent turn quoting its words (``evidence_turn`` raises when no agent turn does)."""
-    cid = f"qah8_{i:03d}"
-    channel = "bot" if i % 2 else "human"
-    greetings, closings = GREETINGS8[channel], CLOSINGS8[channel]
-    rank = i // 2  # the dialog's rank on its channel, so every greeting and closing of the channel is used
-    turns = [{"role": "agent", "text": greetings[rank % len(greetings)]}]
-    turns += [{"role": "customer" if k % 2 == 0 else "agent", "text": t} for k, t in enumerate(middle)]
-    # shifted once per round of greetings, so a greeting does not always come with the same closing
-    turns.append({"role": "agent", "text": closings[(rank + rank // len(greetings)) % len(closings)]})
-    evidence = []
-    for rule, words in labels:
-        turn = evidence_turn(turns, words, ("agent",))
-        start = turns[turn]["text"].index(words)
-        evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
-    return {"id": cid, "input": {"id": cid, "channel": channel, "complete": True, "turns": turns},
-            "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
-            "tags": {"difficulty": "hard", "category": category, "variant": "heldout8"}}
+    """One heldout8 dialog: greeting and closing of its channel around the middle (``rotating_frame``), each
+    label placed on the first agent turn quoting its words (``evidence_turn`` raises when no agent turn does)."""
+    channel, greeting, closing = rotating_frame(i, GREETINGS8, CLOSINGS8)
+    return dialog_row(f"qah8_{i:03d}", channel, framed(greeting, middle, closing), labels, category, "heldout8")
 
 
 def build() -> list[dict]:
     """All heldout8 dialogs in id order; raises on a malformed row so a typo cannot reach the jsonl."""
-    for category, middle, _ in CASES8:
-        if len(middle) % 2 != 1:
-            raise ValueError(f"{category}: the turns between greeting and closing must start and end with the customer")
+    check_middles(CASES8)
     return [_case(i, *row) for i, row in enumerate(CASES8, start=1)]
-
-
-def summary(cases: list[dict]) -> dict[str, int]:
-    """The counts the README quotes, computed from the built rows so they cannot drift from the data."""
-    out = {rule: sum(rule in c["expected"]["rules"] for c in cases) for rule in (R, P, H, U, D)}
-    out["disclosure_with_promise"] = sum({D, P} <= set(c["expected"]["rules"]) for c in cases)
-    out["clean"] = sum(not c["expected"]["rules"] for c in cases)
-    out["several_rules"] = sum(len(c["expected"]["rules"]) > 1 for c in cases)
-    out["violation_in_2nd_or_3rd_agent_turn"] = sum(any(ev["turn"] >= 4 for ev in c["expected"]["evidence"]) for c in cases)
-    out["single_exchange"] = sum(len(c["input"]["turns"]) == 5 for c in cases)
-    out["bot"] = sum(c["input"]["channel"] == "bot" for c in cases)
-    return out
 
 
 def main() -> int:
     cases = build()
-    OUT.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+    write_rows(OUT, cases)
     print(f"wrote {len(cases)} dialogs to {OUT}")
     print(", ".join(f"{k} {v}" for k, v in summary(cases).items()))
     return 0

@@ -11,10 +11,10 @@ beside each rule (「收益不保证」, a transfer after 「人工不多」, �
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from eval.qa_compliance_cases import CLOSINGS, DISCLOSURE, GREETINGS
+from eval.qa_dialog_rows import check_middles, dialog_row, framed, write_rows
 
 OUT = Path(__file__).resolve().parent / "datasets" / "qa_compliance_heldout.jsonl"
 R, P, H, U, D = "rude_language", "forbidden_promise", "handoff_refused", "unresolved_no_handoff", "disclosure"
@@ -471,48 +471,27 @@ CASES5: list[tuple[str, list[str], list[tuple[str, str]]]] = [
 ]
 
 
-def evidence_turn(turns: list[dict], words: str, roles: tuple[str, ...] = ("agent", "customer")) -> int:
-    """The first agent turn after the greeting quoting the words, else the first customer turn (only the
-    ``roles`` given are searched). Raises when no such turn quotes them, so a mistyped label cannot slip in."""
-    for role in roles:
-        for k, t in enumerate(turns):
-            if k > 0 and t["role"] == role and words in t["text"]:
-                return k
-    raise ValueError(f"evidence {words!r} is in no turn")
-
-
 def _case(i: int, category: str, middle: list[str], labels: list[tuple[str, str]], variant: str = "heldout2") -> dict:
-    cid = f"qah_{i:03d}"
     channel = "bot" if i % 2 else "human"
     # heldout4 and heldout5 greet and close in their own words, as their channel would; the earlier sets keep theirs
     own = {"heldout4": (GREETINGS4, CLOSINGS4), "heldout5": (GREETINGS5, CLOSINGS5)}
     greetings, closings = (own[variant][0][channel], own[variant][1][channel]) if variant in own else (GREETINGS, CLOSINGS)
-    turns = [{"role": "agent", "text": greetings[i % len(greetings)]}]
-    turns += [{"role": "customer" if k % 2 == 0 else "agent", "text": t} for k, t in enumerate(middle)]
-    turns.append({"role": "agent", "text": closings[i % len(closings)]})
-    evidence = []
-    for rule, words in labels:
-        # heldout4 and heldout5 label only what the agent said: a span found in no agent turn is a typo, raise
-        turn = evidence_turn(turns, words, ("agent",) if variant in own else ("agent", "customer"))
-        start = turns[turn]["text"].index(words)
-        evidence.append({"rule": rule, "turn": turn, "start": start, "end": start + len(words), "text": words})
-    return {"id": cid, "input": {"id": cid, "channel": channel, "complete": True, "turns": turns},
-            "expected": {"rules": sorted({r for r, _ in labels}), "evidence": evidence},
-            "tags": {"difficulty": "hard", "category": category, "variant": variant}}
+    turns = framed(greetings[i % len(greetings)], middle, closings[i % len(closings)])
+    # heldout4 and heldout5 label only what the agent said: a span found in no agent turn is a typo, raise
+    roles = ("agent",) if variant in own else ("agent", "customer")
+    return dialog_row(f"qah_{i:03d}", channel, turns, labels, category, variant, roles)
 
 
 def build() -> list[dict]:
     rows = [(*r, "heldout2") for r in CASES] + [(*r, "heldout3") for r in CASES3] + [(*r, "heldout4") for r in CASES4]
     rows += [(*r, "heldout5") for r in CASES5]
-    for category, middle, _, _ in rows:
-        if len(middle) % 2 != 1:
-            raise ValueError(f"{category}: the turns between greeting and closing must start and end with the customer")
+    check_middles(rows)
     return [_case(i, *row) for i, row in enumerate(rows, start=1)]
 
 
 def main() -> int:
     cases = build()
-    OUT.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+    write_rows(OUT, cases)
     print(f"wrote {len(cases)} dialogs to {OUT}")
     return 0
 
