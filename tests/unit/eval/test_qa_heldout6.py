@@ -1,10 +1,7 @@
-"""The sixth held-out QA set (issue #19, ``heldout6``): it meets its brief, its spans are the agent's own
-words, and the committed jsonl is what the generator builds. Not wired into any suite: it is measured once."""
+"""The sixth held-out QA set (issue #19, ``heldout6``): it meets its own brief. What every such set
+must hold (ids, spans, no numbers, jsonl = build, malformed rows refused) is in test_qa_heldout_sets.py."""
 
 from __future__ import annotations
-
-import json
-import re
 
 import pytest
 
@@ -31,53 +28,8 @@ def test_the_set_meets_its_brief(cases):
         assert sum(rule in c["expected"]["rules"] for c in cases) >= 24, rule
 
 
-def test_ids_tags_and_channels_are_as_specified(cases):
-    assert [c["id"] for c in cases] == [f"qah6_{i:03d}" for i in range(1, len(cases) + 1)]
-    assert len({c["id"] for c in cases}) == len(cases)
-    for i, c in enumerate(cases, start=1):
-        assert c["input"]["id"] == c["id"] and c["input"]["complete"] is True
-        assert c["input"]["channel"] == ("bot" if i % 2 else "human")
-        assert c["tags"]["difficulty"] == "hard" and c["tags"]["variant"] == "heldout6" and c["tags"]["category"]
-
-
-def test_every_span_is_inside_its_agent_turn(cases):
-    for c in cases:
-        turns = c["input"]["turns"]
-        for ev in c["expected"]["evidence"]:
-            assert turns[ev["turn"]]["role"] == "agent", c["id"]
-            assert turns[ev["turn"]]["text"][ev["start"]:ev["end"]] == ev["text"], c["id"]
-
-
-def test_no_turn_quotes_a_phone_number_or_url(cases):
-    for c in cases:
-        for t in c["input"]["turns"]:
-            assert not re.search(r"\d{5,}", t["text"]), (c["id"], t["text"])
-            assert "http" not in t["text"] and "www." not in t["text"], (c["id"], t["text"])
-
-
 def test_a_self_naming_bot_only_speaks_on_the_bot_channel(cases):
     for c in cases:
         middle = " ".join(t["text"] for t in c["input"]["turns"][1:-1] if t["role"] == "agent")
         if "小助手" in middle or "小禾" in middle:
             assert c["input"]["channel"] == "bot", c["id"]
-
-
-def test_the_committed_jsonl_is_what_build_writes(cases):
-    from eval.qa_compliance_heldout6_cases import OUT
-
-    assert [json.loads(x) for x in OUT.read_text(encoding="utf-8").splitlines()] == cases
-
-
-def test_a_label_quoting_no_agent_turn_is_refused():
-    from eval.qa_compliance_heldout6_cases import _case
-
-    with pytest.raises(ValueError, match="in no turn"):
-        _case(1, "rude", ["你们真烦人", "抱歉，我马上帮您查。", "好"], [("rude_language", "你们真烦人")])
-
-
-def test_a_middle_that_does_not_end_with_the_customer_is_refused(monkeypatch):
-    import eval.qa_compliance_heldout6_cases as mod
-
-    monkeypatch.setattr(mod, "CASES6", [("clean", ["你好", "您好"], [])])
-    with pytest.raises(ValueError, match="start and end with the customer"):
-        mod.build()
