@@ -32,7 +32,7 @@ from kb.corpus import load_corpus
 from tools.cs.phrases import contains_any
 from tools.cs.policy import QaRule, load_qa_rubric
 from tools.qa.classifier import CLASSIFIER_RULES, ClauseClassifier, RuleModel, clauses, features
-from tools.qa.dialogs import dialog_from_obj
+from tools.qa.dialogs import Dialog, dialog_from_obj
 from tools.qa.meaning import gate_open
 from tools.qa.rules import RuleContext
 
@@ -93,9 +93,8 @@ def _gate_context() -> tuple[dict[str, QaRule], RuleContext]:
     return {r.id: r for r in ctx.rubric.rules if r.id in GATED_RULES}, ctx
 
 
-def open_gates(dialog_obj: dict, case_id: str, turn: int) -> frozenset[str]:
+def open_gates(dialog: Dialog, turn: int) -> frozenset[str]:
     rules, ctx = _gate_context()
-    dialog = dialog_from_obj(dialog_obj, case_id)
     return frozenset(r for r, rule in rules.items() if gate_open(dialog, rule, ctx, turn))
 
 
@@ -105,11 +104,12 @@ def dialog_samples(cases: list | None = None) -> list[Sample]:
         evidence = case.expected.get("evidence", [])
         with_evidence = {e["rule"] for e in evidence}
         unknown = {r for r in case.expected["rules"] if r in CLASSIFIER_RULES and r not in with_evidence}
+        dialog = dialog_from_obj(case.input, case.id)  # once per dialog: the gates of every agent turn read it
         for k, turn in enumerate(case.input["turns"]):
             if turn["role"] != "agent":
                 continue
             in_turn = {e["rule"] for e in evidence if e["turn"] == k}
-            gates = open_gates(case.input, case.id, k)
+            gates = open_gates(dialog, k)
             for c in clauses(turn["text"]):
                 labels = {e["rule"] for e in evidence if e["turn"] == k and e["start"] < c.end and c.start < e["end"]}
                 # the other clauses of a turn that breaks the rule often break it too (「人工这会儿都不在，
