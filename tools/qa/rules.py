@@ -151,7 +151,7 @@ def asks_for_human(text: str, rule: QaRule, ctx: RuleContext) -> bool:
     negators = rule.detector.param("request_negated_by", [])
     spans = [(s.start, s.end) for s in find_phrases(text, ctx.compliance.handoff.request_phrases)]
     spans += [m.span() for rx in compiled(tuple(rule.detector.param("request_patterns", []))) for m in rx.finditer(text)]
-    return any(not text[max(0, a - 3):a].endswith(tuple(negators)) for a, _ in spans) if negators else bool(spans)
+    return any(not text[max(0, a - 3):a].endswith(tuple(negators)) for a, _ in spans)
 
 
 def hands_off(text: str, rule: QaRule) -> bool:
@@ -175,9 +175,9 @@ def hands_off_after(dialog: Dialog, rule: QaRule, i: int, offset: int = 0) -> bo
 def handoff_refused(dialog: Dialog, rule: QaRule, ctx: RuleContext) -> list[Finding]:
     """The customer asked for a human and no agent turn after it hands over (转接, 回电, 工单…): the
     next agent turn refused or brushed it off (its refusal words are the evidence), or — in a complete
-    dialog, with ``unanswered_request_counts`` — the request simply went unanswered (iteration 5: 240 of
-    the 247 labelled dialogs where that held were refusals; the bot's 「请简单描述您的问题」 after 「人工」 is
-    one in any wording). The evidence of an unanswered request is the clause of the agent turns after it
+    dialog, with ``unanswered_request_counts`` — the request simply went unanswered (iteration 5: in 268
+    of the 276 labelled dialogs where that held it was a refusal; the bot's 「请简单描述您的问题」 after 「人工」
+    is one in any wording). The evidence of an unanswered request is the clause of the agent turns after it
     that the clause classifier scores highest (the refusal often comes after a clarifying question), or
     the whole next agent turn without a classifier."""
     refusals = compiled(tuple(rule.detector.param("refusal_patterns", [])))
